@@ -1,0 +1,232 @@
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from "undici";
+import type { Secret } from "../config.js";
+import type { Logger } from "../log.js";
+import type { operations } from "./generated/openapi.js";
+import { OPERATIONS, type OperationId } from "./generated/operations.js";
+
+/** A Band request that failed: an HTTP error status, or no answer at all (status 0). */
+export class BandApiError extends Error {
+  constructor(
+    readonly operation: OperationId,
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly bandMessage: string | undefined,
+    readonly requestId: string | undefined,
+    readonly details: Record<string, unknown> | undefined,
+    /** How many times the request was retried before giving up. */
+    readonly retries: number,
+    /** Seconds Band asked us to wait (429 Retry-After), when known. */
+    readonly retryAfter?: number,
+  ) {
+    super(`Band ${operation} failed: ${status === 0 ? "no response" : `HTTP ${status}`}${code ? ` (${code})` : ""}${bandMessage ? `: ${bandMessage}` : ""}`);
+    this.name = "BandApiError";
+  }
+}
+
+type JsonBody<R> = R extends { content: { "application/json": infer B } } ? B : never;
+type SuccessStatus<Op extends OperationId> = Extract<keyof operations[Op]["responses"], 200 | 201>;
+type SuccessBody<Op extends OperationId> = JsonBody<operations[Op]["responses"][SuccessStatus<Op>]>;
+/** The `data` of an operation's success body, as the spec types it. */
+export type BandData<Op extends OperationId> = SuccessBody<Op> extends { data: infer D } ? D : unknown;
+
+export interface BandResult<T> {
+  status: number;
+  /** The unwrapped `data` (null for 204 No Content). */
+  data: T;
+  /** List metadata (`metadata`, or the deprecated `meta`), when Band sent it. */
+  metadata?: Record<string, unknown>;
+}
+
+export type QueryValue = string | number | boolean | null | undefined;
+
+export interface CallOptions {
+  path?: Record<string, string | number>;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Retry 5xx and network failures even though the method is not idempotent (safe for this call). */
+  idempotent?: boolean;
+}
+
+export interface RetryPolicy {
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this is not waited out: the error is reported instead. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 250, maxDelayMs: 4_000, maxRetryAfterMs: 20_000 };
+
+export interface BandClientOptions {
+  baseUrl: string;
+  key: Secret;
+  dispatcher: Dispatcher;
+  log: Logger;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+}
+
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE"]);
+
+/** One dispatcher per process: keep-alive, and the proxy settings when any are given. */
+export function createDispatcher(proxy: { httpsProxy?: string; httpProxy?: string; noProxy?: string }): Dispatcher {
+  const agentOptions = { keepAliveTimeout: 30_000, connect: { timeout: 10_000 } };
+  if (proxy.httpsProxy || proxy.httpProxy) {
+    return new EnvHttpProxyAgent({ ...agentOptions, httpProxy: proxy.httpProxy, httpsProxy: proxy.httpsProxy, noProxy: proxy.noProxy ?? "" });
+  }
+  return new Agent(agentOptions);
+}
+
+/** Band's REST Request API: the `X-API-Key`, the `{data}` envelope, retries and typed errors in one place. */
+export class BandClient {
+  readonly #key: Secret;
+  readonly #retry: RetryPolicy;
+  readonly #timeoutMs: number;
+
+  constructor(private readonly options: BandClientOptions) {
+    this.#key = options.key;
+    this.#retry = options.retry ?? DEFAULT_RETRY;
+    this.#timeoutMs = options.timeoutMs ?? 15_000;
+  }
+
+  async call<Op extends OperationId>(operation: Op, options: CallOptions = {}): Promise<BandResult<BandData<Op>>> {
+    const { method, path } = OPERATIONS[operation];
+    const url = this.#url(path, options);
+    const retriable = IDEMPOTENT_METHODS.has(method) || options.idempotent === true;
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+
+    for (let attempt = 0; ; attempt++) {
+      options.signal?.throwIfAborted();
+      let failure: BandApiError;
+      let waitMs: number | undefined;
+      try {
+        const response = await request(url, {
+          method,
+          dispatcher: this.options.dispatcher,
+          headers: {
+            "x-api-key": this.#key.reveal(),
+            accept: "application/json",
+            "user-agent": "band-mcp-server",
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          body,
+          signal: options.signal,
+          headersTimeout: this.#timeoutMs,
+          bodyTimeout: this.#timeoutMs,
+        });
+        const text = await response.body.text();
+        if (response.statusCode < 300) return parseSuccess(response.statusCode, text);
+        failure = parseFailure(operation, response.statusCode, text, attempt, response.headers["retry-after"]);
+        // A 429 was refused before any work happened, so even a POST can be sent again.
+        if (response.statusCode === 429 || (response.statusCode >= 500 && retriable)) {
+          waitMs = failure.retryAfter !== undefined ? failure.retryAfter * 1000 : this.#backoff(attempt);
+        }
+      } catch (error) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        failure = new BandApiError(operation, 0, networkCode(error), describeNetworkError(error), undefined, undefined, attempt);
+        // A request that never connected cannot have landed; otherwise only idempotent calls are resent.
+        if (retriable || failure.code === "ECONNREFUSED") waitMs = this.#backoff(attempt);
+      }
+      if (waitMs === undefined || attempt >= this.#retry.maxRetries || waitMs > this.#retry.maxRetryAfterMs) throw failure;
+      this.options.log.debug(`retrying ${operation} after ${failure.status || failure.code}`, { attempt: attempt + 1, waitMs });
+      await sleep(waitMs, options.signal);
+    }
+  }
+
+  #url(template: string, options: CallOptions): string {
+    const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => {
+      const value = options.path?.[name];
+      if (value === undefined) throw new Error(`missing path parameter ${name}`);
+      return encodeURIComponent(String(value));
+    });
+    const url = new URL(this.options.baseUrl + path);
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined && value !== null) url.searchParams.set(name, String(value));
+    }
+    return url.toString();
+  }
+
+  /** Exponential backoff with full jitter. */
+  #backoff(attempt: number): number {
+    const ceiling = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** attempt);
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+}
+
+function parseSuccess<T>(status: number, text: string): BandResult<T> {
+  if (status === 204 || text.trim() === "") return { status, data: null as T };
+  const json = JSON.parse(text) as { data?: T; metadata?: Record<string, unknown>; meta?: Record<string, unknown> };
+  const metadata = json.metadata ?? json.meta;
+  return { status, data: (json.data ?? null) as T, ...(metadata ? { metadata } : {}) };
+}
+
+/** Accepts both the spec's `{error: {code, message, request_id, details}}` and the docs' flat `{error, message}`. */
+function parseFailure(operation: OperationId, status: number, text: string, retries: number, retryAfterHeader: string | string[] | undefined): BandApiError {
+  let code: string | undefined;
+  let message: string | undefined;
+  let requestId: string | undefined;
+  let details: Record<string, unknown> | undefined;
+  let retryAfterBody: number | undefined;
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    const error = json.error;
+    if (error && typeof error === "object") {
+      const e = error as Record<string, unknown>;
+      code = asString(e.code);
+      message = asString(e.message);
+      requestId = asString(e.request_id);
+      details = e.details && typeof e.details === "object" ? (e.details as Record<string, unknown>) : undefined;
+      retryAfterBody = typeof e.retry_after === "number" ? e.retry_after : undefined;
+    } else {
+      code = asString(error);
+      message = asString(json.message);
+      requestId = asString(json.request_id);
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page, say): the status alone has to speak.
+  }
+  const retryAfter = parseRetryAfter(Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader) ?? retryAfterBody;
+  return new BandApiError(operation, status, code, message?.slice(0, 300), requestId, details, retries, retryAfter);
+}
+
+export function parseRetryAfter(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function networkCode(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } })?.cause;
+  const code = (error as { code?: unknown })?.code ?? cause?.code;
+  return typeof code === "string" ? code : "network_error";
+}
+
+function describeNetworkError(error: unknown): string {
+  const code = networkCode(error);
+  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT") return "Band did not answer in time";
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found";
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,225 @@
+import { z } from "zod";
+
+/** The only module that reads process.env: everything else receives a Config. */
+
+export const TOOLSETS = ["inbox", "chats", "messages", "participants", "processing", "contacts", "memories", "tasks", "human"] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+export const DEFAULT_TOOLSETS: readonly Toolset[] = ["inbox", "chats", "messages", "participants"];
+export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type KeyKind = "agent" | "user" | "legacy" | "unknown";
+
+/** Band's key prefixes (PROTOCOL.md §1); a client-side heuristic, so an unknown prefix is only a warning. */
+export function keyKind(key: string): KeyKind {
+  if (/^(band|thnv)_a_/.test(key)) return "agent";
+  if (/^(band|thnv)_u_/.test(key)) return "user";
+  if (/^(band|thnv)_/.test(key)) return "legacy";
+  return "unknown";
+}
+
+/** A secret that cannot leak by accident: JSON, String() and util.inspect all print a redaction. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return "[redacted]";
+  }
+  toJSON(): string {
+    return "[redacted]";
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return "[redacted]";
+  }
+}
+
+export interface Config {
+  agentKey?: Secret;
+  agentKeyKind?: KeyKind;
+  /** Which variable the agent key came from (BAND_API_KEY or an alias), to name it in errors. */
+  agentKeyVariable?: string;
+  userKey?: Secret;
+  baseUrl: string;
+  wsUrl: string;
+  toolsets: readonly Toolset[];
+  readOnly: boolean;
+  live: boolean;
+  inboxCapacity: number;
+  logLevel: LogLevel;
+  http: { token?: Secret };
+  proxy: { httpsProxy?: string; httpProxy?: string; noProxy?: string };
+  /** Problems worth a warning that do not stop the server. */
+  warnings: string[];
+}
+
+/** Settings that can also come from flags (flags win over the environment). */
+export interface ConfigFlags {
+  baseUrl?: string;
+  wsUrl?: string;
+  toolsets?: string;
+  readOnly?: boolean;
+  live?: boolean;
+  inboxCapacity?: string;
+  logLevel?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const AGENT_KEY_VARS = ["BAND_API_KEY", "BAND_AGENT_KEY", "THENVOI_API_KEY"] as const;
+
+const booleanText = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(["true", "false", "1", "0", "yes", "no"]))
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+  .transform((u) => u.replace(/\/+$/, ""));
+const wsUrl = z.url({ protocol: /^wss?$/, error: "must be a ws:// or wss:// URL" }).transform((u) => u.replace(/\/+$/, ""));
+
+/** `https://app.band.ai` → `wss://app.band.ai/api/v1/socket` (phoenix.js appends `/websocket`). */
+export function deriveWsUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  url.protocol = url.protocol === "http:" ? "ws:" : "wss:";
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/api/v1/socket`;
+  url.search = "";
+  return url.toString();
+}
+
+function keyProblem(variable: string, value: string): string | undefined {
+  if (value.length < 8 || /\s/.test(value)) {
+    return `${variable} is malformed (it must be a single Band API key without spaces). Copy the key again from Band's agent settings.`;
+  }
+  return undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Config {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+
+  const agentVar = AGENT_KEY_VARS.find((name) => nonEmpty(env, name) !== undefined);
+  const agentKeyText = agentVar ? nonEmpty(env, agentVar) : undefined;
+  const userKeyText = nonEmpty(env, "BAND_USER_KEY");
+  let agentKeyKind: KeyKind | undefined;
+
+  if (agentVar && agentKeyText) {
+    const problem = keyProblem(agentVar, agentKeyText);
+    agentKeyKind = keyKind(agentKeyText);
+    if (problem) problems.push(problem);
+    else if (agentKeyKind === "user") {
+      problems.push(`${agentVar} holds a user key (band_u_…). Put it in BAND_USER_KEY instead, and set ${agentVar} to an agent key (band_a_…).`);
+    } else if (agentKeyKind === "unknown") {
+      warnings.push(`${agentVar} does not start with a known Band prefix (band_a_, thnv_a_, band_, thnv_); using it as an agent key.`);
+    }
+  }
+  if (userKeyText) {
+    const problem = keyProblem("BAND_USER_KEY", userKeyText);
+    if (problem) problems.push(problem);
+    else if (keyKind(userKeyText) === "agent") {
+      problems.push("BAND_USER_KEY holds an agent key (band_a_…). Put it in BAND_API_KEY, and set BAND_USER_KEY to a user key (band_u_…) or unset it.");
+    }
+  }
+  if (!agentKeyText && !userKeyText) {
+    problems.push("BAND_API_KEY is not set. Set it to your Band agent key (band_a_…), from the agent's page on app.band.ai; or set BAND_USER_KEY for the human toolset only.");
+  }
+
+  const parse = <T>(name: string, schema: z.ZodType<T>, raw: string | undefined, fallback: T): T => {
+    if (raw === undefined) return fallback;
+    const result = schema.safeParse(raw);
+    if (result.success) return result.data;
+    problems.push(`${name}=${JSON.stringify(raw)} ${result.error.issues[0]?.message ?? "is invalid"}.`);
+    return fallback;
+  };
+
+  const baseUrl = parse("BAND_BASE_URL", httpUrl, flags.baseUrl ?? nonEmpty(env, "BAND_BASE_URL"), "https://app.band.ai");
+  const derivedWs = (() => {
+    try {
+      return deriveWsUrl(baseUrl);
+    } catch {
+      return "wss://app.band.ai/api/v1/socket";
+    }
+  })();
+  const ws = parse("BAND_WS_URL", wsUrl, flags.wsUrl ?? nonEmpty(env, "BAND_WS_URL"), derivedWs).replace(/\/websocket$/, "");
+
+  const toolsetsText = flags.toolsets ?? nonEmpty(env, "BAND_TOOLSETS");
+  let toolsets: readonly Toolset[] = DEFAULT_TOOLSETS;
+  if (toolsetsText !== undefined) {
+    const names = toolsetsText.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+    if (names.includes("all")) toolsets = TOOLSETS;
+    else {
+      const unknown = names.filter((n) => !(TOOLSETS as readonly string[]).includes(n));
+      if (unknown.length > 0 || names.length === 0) {
+        problems.push(`BAND_TOOLSETS has unknown toolset(s) ${unknown.join(", ") || "(empty)"}. Use a comma list of ${TOOLSETS.join(", ")}, or "all".`);
+      } else toolsets = [...new Set(names)] as Toolset[];
+    }
+  }
+
+  const readOnly = flags.readOnly ?? parse("BAND_READ_ONLY", booleanText, nonEmpty(env, "BAND_READ_ONLY"), false);
+  const live = flags.live ?? parse("BAND_LIVE", booleanText, nonEmpty(env, "BAND_LIVE"), true);
+  const inboxCapacity = parse(
+    "BAND_INBOX_CAPACITY",
+    z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000"),
+    flags.inboxCapacity ?? nonEmpty(env, "BAND_INBOX_CAPACITY"),
+    1000,
+  );
+  const logLevel = parse(
+    "BAND_LOG_LEVEL",
+    z.string().trim().toLowerCase().pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` })),
+    flags.logLevel ?? nonEmpty(env, "BAND_LOG_LEVEL"),
+    "info",
+  );
+
+  const humanOnly = toolsetsText !== undefined && toolsets.length > 0 && toolsets.every((t) => t === "human");
+  if (toolsets.includes("human") && !userKeyText && toolsetsText !== undefined && toolsets !== TOOLSETS) {
+    warnings.push("The human toolset needs BAND_USER_KEY; it stays hidden until that is set.");
+  }
+  if (!agentKeyText && userKeyText && !humanOnly) {
+    warnings.push("Only BAND_USER_KEY is set: agent tools and the live inbox are off. Set BAND_API_KEY to an agent key to enable them.");
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const httpToken = nonEmpty(env, "BAND_MCP_HTTP_TOKEN");
+  return {
+    ...(agentKeyText ? { agentKey: new Secret(agentKeyText), agentKeyKind, agentKeyVariable: agentVar } : {}),
+    ...(userKeyText ? { userKey: new Secret(userKeyText) } : {}),
+    baseUrl,
+    wsUrl: ws,
+    toolsets,
+    readOnly,
+    live,
+    inboxCapacity,
+    logLevel,
+    http: httpToken ? { token: new Secret(httpToken) } : {},
+    proxy: {
+      httpsProxy: nonEmpty(env, "HTTPS_PROXY") ?? nonEmpty(env, "https_proxy"),
+      httpProxy: nonEmpty(env, "HTTP_PROXY") ?? nonEmpty(env, "http_proxy"),
+      noProxy: nonEmpty(env, "NO_PROXY") ?? nonEmpty(env, "no_proxy"),
+    },
+    warnings,
+  };
+}
+
+/** Every secret the config holds, for the logger's redaction. */
+export function secretsOf(config: Config): string[] {
+  return [config.agentKey, config.userKey, config.http.token].filter((s): s is Secret => s !== undefined).map((s) => s.reveal());
+}

@@ -1,0 +1,53 @@
+/** The live inbox as tools and resources see it. Implemented in inbox/service.ts. */
+
+export interface InboxMessage {
+  id: string;
+  chat_id: string;
+  chat_title?: string;
+  sender: { id: string; name?: string; handle?: string; type: string };
+  content: string;
+  message_type: string;
+  mentions: { id: string; handle?: string; name?: string }[];
+  created_at: string;
+  attempt?: number;
+}
+
+export type ConnectionState = "connected" | "connecting" | "disconnected" | "conflict" | "unauthorized" | "disabled";
+
+export interface StatusReport {
+  ok: boolean;
+  agent: { id: string; name: string; handle: string } | null;
+  connection: ConnectionState;
+  chats_joined: number;
+  inbox: { pending: number; in_flight: number; delivered_total: number; dropped: number };
+  reconnects: number;
+  last_event_at: string | null;
+  version: string;
+  /** Why the connection is not usable, when it is not. */
+  detail?: string;
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  chatId?: string;
+  max: number;
+  signal: AbortSignal;
+  /** Called every few seconds while blocked, for progress notifications. */
+  onTick?: (elapsedMs: number) => void;
+  /** Only messages for which this returns true are taken (send-and-wait's reply filter). */
+  accept?: (message: InboxMessage) => boolean;
+}
+
+export interface WaitResult {
+  messages: InboxMessage[];
+  timed_out: boolean;
+  pending: number;
+}
+
+export interface LiveInbox {
+  wait(options: WaitOptions): Promise<WaitResult>;
+  peek(chatId?: string): InboxMessage[];
+  markProcessed(chatId: string, messageId: string, signal?: AbortSignal): Promise<{ id: string; status: string }>;
+  markFailed(chatId: string, messageId: string, error: string, signal?: AbortSignal): Promise<{ id: string; status: string }>;
+  status(): StatusReport;
+}

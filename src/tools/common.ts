@@ -1,0 +1,54 @@
+import { z } from "zod";
+import type { BandResult } from "../band/http.js";
+
+/** Shared argument schemas, so every tool describes the same id the same way. */
+export const chatId = z.string().trim().min(1).max(100).describe("Chat room id (from band_list_chats or band_get_inbox).");
+export const messageId = z.string().trim().min(1).max(100).describe("Message id (from band_wait_for_message, band_get_inbox or band_list_messages).");
+
+export const cursorInput = {
+  cursor: z.string().max(2000).optional().describe("Opaque cursor from a previous call's next_cursor, to get the next page."),
+  limit: z.number().int().min(1).max(100).optional().describe("Items per page (1-100)."),
+};
+
+export const pageInput = {
+  page: z.number().int().min(1).max(10_000).optional().describe("Page number, starting at 1."),
+  page_size: z.number().int().min(1).max(100).optional().describe("Items per page (1-100)."),
+};
+
+/** A Band object passed through as Band shaped it (the spec's fields, plus any Band adds later). */
+export const bandObject = z.looseObject({});
+
+export const listOutput = {
+  items: z.array(bandObject),
+  has_more: z.boolean().describe("True when more items exist: call again with next_cursor (or the next page)."),
+  next_cursor: z.string().nullable().describe("Pass as cursor to get the next page; null on the last page."),
+  total_count: z.number().int().optional(),
+  page: z.number().int().optional(),
+  total_pages: z.number().int().optional(),
+};
+
+type ListOutput = { items: Record<string, unknown>[]; has_more: boolean; next_cursor: string | null; total_count?: number; page?: number; total_pages?: number };
+
+/** Normalises both of Band's pagination families (cursor and page, PROTOCOL.md §3) into one shape. */
+export function toList(result: BandResult<unknown>): ListOutput {
+  const items = Array.isArray(result.data) ? (result.data as Record<string, unknown>[]) : [];
+  const meta = result.metadata ?? {};
+  const num = (key: string) => (typeof meta[key] === "number" ? (meta[key] as number) : undefined);
+  const nextCursor = typeof meta.next_cursor === "string" ? meta.next_cursor : null;
+  const page = num("page");
+  const totalPages = num("total_pages");
+  const hasMore = typeof meta.has_more === "boolean" ? meta.has_more : page !== undefined && totalPages !== undefined ? page < totalPages : nextCursor !== null;
+  return {
+    items,
+    has_more: hasMore,
+    next_cursor: nextCursor,
+    ...(num("total_count") !== undefined ? { total_count: num("total_count") } : {}),
+    ...(page !== undefined ? { page } : {}),
+    ...(totalPages !== undefined ? { total_pages: totalPages } : {}),
+  };
+}
+
+/** Drops undefined fields: Band rejects explicit nulls on fields that do not declare them (PROTOCOL.md §2 notes). */
+export function compact<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,73 @@
+import { BandApiError } from "../band/http.js";
+import { ToolError } from "../errors.js";
+import type { ToolDefinition } from "./define.js";
+
+/** What each of Band's 422 codes means for the model, and what to do about it (PROTOCOL.md §2–§4). */
+const VALIDATION_CODES: Record<string, string> = {
+  mentions_required: "Band delivers a message only to participants it mentions: pass at least one in `mentions` (see band_list_participants).",
+  cannot_mention_self: "An agent cannot mention itself: remove your own handle from `mentions`.",
+  duplicate_mentions: "The same participant is mentioned twice: list each participant once in `mentions`.",
+  mentioned_participant_not_in_room: "A mentioned participant is not in this room: add them first with band_add_participant, or check band_list_participants.",
+  invalid_mention_kind: "A mention's kind must be \"mention\" or \"reference\".",
+  handle_not_found: "A mentioned handle does not exist on Band: check the spelling with band_list_participants or band_list_peers.",
+  mention_missing_identifier: "Every mention needs an id or a handle: use band_list_participants to find them.",
+  validation_error: "Band rejected a field's value; fix it as the details say and call again.",
+  limit_reached: "Your Band plan's limit for this is reached: free something up or upgrade the plan; retrying will not help.",
+  cannot_remove_sole_owner: "The room's only owner cannot be removed: make someone else owner first.",
+};
+
+export interface FailureContext {
+  /** The setting that holds the key this tool used, named when Band rejects the key. */
+  keyVariable: string;
+}
+
+/** The one place that turns any failure into the text of an `isError` result. Never includes a raw body. */
+export function describeFailure(error: unknown, tool: ToolDefinition, params: Record<string, unknown>, ctx: FailureContext): string {
+  if (error instanceof ToolError) return error.message;
+  if (error instanceof BandApiError) return describeBandError(error, tool, params, ctx);
+  if (error instanceof Error && error.name === "AbortError") return `${tool.name} was cancelled before it finished.`;
+  return `${tool.name} failed unexpectedly (${error instanceof Error ? error.message : String(error)}). The server stays up; try again, and report this if it repeats.`;
+}
+
+function describeBandError(error: BandApiError, tool: ToolDefinition, params: Record<string, unknown>, ctx: FailureContext): string {
+  const said = error.bandMessage ? ` Band said: "${error.bandMessage}".` : "";
+  const ref = error.requestId ? ` (request id ${error.requestId})` : "";
+  const retried = error.retries > 0 ? ` It was retried ${error.retries} time${error.retries === 1 ? "" : "s"}.` : "";
+  switch (true) {
+    case error.status === 0:
+      return `Could not reach Band (${error.bandMessage ?? error.code}).${retried} Check the network and BAND_BASE_URL (or the proxy settings), then try again; band_status shows the connection.`;
+    case error.status === 401:
+      return `Band rejected the API key (401 Unauthorized)${ref}. Set ${ctx.keyVariable} to a valid key and restart the server.`;
+    case error.status === 403: {
+      if (error.code === "limit_reached") return `Band refused: ${VALIDATION_CODES.limit_reached}${said}${ref}`;
+      return `Band refused this (403 Forbidden${error.code ? `, ${error.code}` : ""}).${said} If the key is the wrong kind, set ${ctx.keyVariable} to the right one; otherwise this identity lacks permission here (for example not the room's owner, or stopped in this room).${ref}`;
+    }
+    case error.status === 404: {
+      const ids = Object.entries(tool.idSources ?? {})
+        .filter(([name]) => params[name] !== undefined)
+        .map(([name, source]) => `${name} "${String(params[name])}" (find valid ones with ${source})`);
+      const which = ids.length ? ids.join(" or ") : "the id you gave";
+      return `Band found nothing for ${which}, or this identity is not a participant there (404).${said}${ref}`;
+    }
+    case error.status === 409:
+      return `Band reports a conflict (409${error.code ? `, ${error.code}` : ""}): the thing already exists or was already resolved.${said}${ref}`;
+    case error.status === 422 || error.status === 400: {
+      const advice = (error.code && VALIDATION_CODES[error.code]) ?? "Band rejected the arguments; fix them and call again.";
+      return `Band rejected the request (${error.status}${error.code ? ` ${error.code}` : ""}): ${advice}${said}${formatDetails(error.details)}${ref}`;
+    }
+    case error.status === 429:
+      return `Band is rate limiting (429).${retried} Wait ${error.retryAfter !== undefined ? `${Math.ceil(error.retryAfter)} s` : "a little"} before calling again.${ref}`;
+    case error.status >= 500:
+      return `Band had a server error (${error.status}).${retried} This is on Band's side: try again in a minute.${ref}`;
+    default:
+      return `Band answered ${error.status}${error.code ? ` (${error.code})` : ""}.${said}${ref}`;
+  }
+}
+
+function formatDetails(details: Record<string, unknown> | undefined): string {
+  if (!details) return "";
+  const parts = Object.entries(details)
+    .slice(0, 10)
+    .map(([field, problems]) => `${field}: ${Array.isArray(problems) ? problems.map(String).join(", ") : String(problems)}`);
+  return parts.length ? ` Details: ${parts.join("; ").slice(0, 600)}.` : "";
+}

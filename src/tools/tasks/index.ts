@@ -1,0 +1,3 @@
+import type { ToolDefinition } from "../define.js";
+
+export const tasksTools: ToolDefinition[] = [];

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, deriveWsUrl, keyKind, loadConfig } from "../../src/config.js";
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe("config", () => {
+  it("requires a key and names the variable", () => {
+    expect(problemsOf({})[0]).toMatch(/BAND_API_KEY is not set/);
+  });
+
+  it("accepts the key aliases and remembers which one", () => {
+    expect(loadConfig({ BAND_AGENT_KEY: "band_a_abcdefgh" }).agentKeyVariable).toBe("BAND_AGENT_KEY");
+    expect(loadConfig({ THENVOI_API_KEY: "thnv_a_abcdefgh" }).agentKeyVariable).toBe("THENVOI_API_KEY");
+  });
+
+  it("detects key kinds by prefix", () => {
+    expect(keyKind("band_a_x")).toBe("agent");
+    expect(keyKind("thnv_u_x")).toBe("user");
+    expect(keyKind("band_xyz")).toBe("legacy");
+    expect(keyKind("sk-abc")).toBe("unknown");
+  });
+
+  it("rejects a user key in BAND_API_KEY with the fix", () => {
+    expect(problemsOf({ BAND_API_KEY: "band_u_abcdefgh" })[0]).toMatch(/Put it in BAND_USER_KEY/);
+  });
+
+  it("lists every problem at once", () => {
+    const problems = problemsOf({ BAND_API_KEY: "band_a_abcdefgh", BAND_BASE_URL: "ftp://x", BAND_INBOX_CAPACITY: "-3", BAND_TOOLSETS: "chats,nope", BAND_LOG_LEVEL: "loud", BAND_READ_ONLY: "maybe" });
+    expect(problems).toHaveLength(5);
+    expect(problems.join("\n")).toMatch(/BAND_BASE_URL.*http/);
+    expect(problems.join("\n")).toMatch(/BAND_TOOLSETS.*nope/);
+  });
+
+  it("derives the socket URL from the base URL", () => {
+    expect(deriveWsUrl("https://app.band.ai")).toBe("wss://app.band.ai/api/v1/socket");
+    expect(loadConfig({ BAND_API_KEY: "band_a_abcdefgh", BAND_BASE_URL: "http://127.0.0.1:4000/" }).wsUrl).toBe("ws://127.0.0.1:4000/api/v1/socket");
+  });
+
+  it("lets flags win over the environment", () => {
+    const config = loadConfig({ BAND_API_KEY: "band_a_abcdefgh", BAND_TOOLSETS: "chats" }, { toolsets: "all", readOnly: true });
+    expect(config.toolsets).toContain("human");
+    expect(config.readOnly).toBe(true);
+  });
+
+  it("never prints the key", () => {
+    const config = loadConfig({ BAND_API_KEY: "band_a_supersecret1" });
+    expect(JSON.stringify(config)).not.toContain("supersecret1");
+    expect(String(config.agentKey)).toBe("[redacted]");
+  });
+});

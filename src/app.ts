@@ -14,6 +14,8 @@ export interface App {
   agentKeyVariable: string;
   participants: Participants;
   live: LiveInbox | undefined;
+  /** Starts the live connection, when there is one. Tools work without it. */
+  start?(): Promise<void>;
   close(): Promise<void>;
 }
 

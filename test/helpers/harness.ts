@@ -1,0 +1,64 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { createApp, type App } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/log.js";
+import { createMcpServer } from "../../src/mcp/server.js";
+import type { FakeBand } from "../fake-band/index.js";
+
+export interface Connected {
+  client: Client;
+  app: App;
+  close(): Promise<void>;
+}
+
+/** Short retry delays so fault tests stay fast; the policy itself is what production uses. */
+export const FAST_RETRY = { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 };
+
+/**
+ * Our real server (createApp + createMcpServer) against the fake Band over real HTTP, reached by the SDK's
+ * Client through an in-memory MCP transport. BAND_TOOLSETS=all and BAND_LIVE=false unless env says otherwise.
+ */
+export async function connectInMemory(fake: FakeBand, env: Record<string, string> = {}): Promise<Connected> {
+  const config = loadConfig({
+    BAND_API_KEY: fake.agent.key,
+    BAND_BASE_URL: fake.url,
+    BAND_WS_URL: fake.wsUrl,
+    BAND_TOOLSETS: "all",
+    BAND_LIVE: "false",
+    BAND_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
+    ...env,
+  });
+  const app = createApp(config, createLogger(config.logLevel), { retry: FAST_RETRY });
+  await app.start?.();
+  const server = createMcpServer(app);
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: "test", version: "1.0.0" });
+  await server.connect(serverTransport);
+  await client.connect(clientTransport);
+  return {
+    client,
+    app,
+    async close() {
+      await client.close();
+      await server.close();
+      await app.close();
+    },
+  };
+}
+
+export interface ToolOutcome {
+  isError: boolean;
+  text: string;
+  structured: Record<string, any> | undefined;
+}
+
+export async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolOutcome> {
+  const result = await client.callTool({ name, arguments: args });
+  const content = (result.content ?? []) as { type: string; text?: string }[];
+  return {
+    isError: result.isError === true,
+    text: content.map((c) => c.text ?? "").join("\n"),
+    structured: result.structuredContent as Record<string, any> | undefined,
+  };
+}

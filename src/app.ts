@@ -1,9 +1,12 @@
 import type { Dispatcher } from "undici";
-import { BandClient, createDispatcher, type RetryPolicy } from "./band/http.js";
+import { BandApiError, BandClient, createDispatcher, type RetryPolicy } from "./band/http.js";
 import { Participants } from "./band/participants.js";
+import { socketProxyAgent } from "./band/proxy.js";
 import type { Config } from "./config.js";
-import type { LiveInbox } from "./inbox/live.js";
+import type { StatusReport } from "./inbox/live.js";
+import { LiveService } from "./inbox/service.js";
 import type { Logger } from "./log.js";
+import { VERSION } from "./version.js";
 
 /** The long-lived parts one process shares between all its MCP sessions. */
 export interface App {
@@ -13,15 +16,19 @@ export interface App {
   user?: BandClient;
   agentKeyVariable: string;
   participants: Participants;
-  live: LiveInbox | undefined;
+  /** The live inbox; undefined when BAND_LIVE=false or there is no agent key. */
+  live: LiveService | undefined;
+  status(): Promise<StatusReport>;
   /** Starts the live connection, when there is one. Tools work without it. */
-  start?(): Promise<void>;
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface AppOptions {
   /** Overrides the REST retry policy (tests use short delays). */
   retry?: RetryPolicy;
+  /** Overrides socket timing (tests use short heartbeats and reconnect delays). */
+  socket?: { heartbeatIntervalMs?: number; reconnect?: { baseMs: number; maxMs: number } };
 }
 
 export function createApp(config: Config, log: Logger, options: AppOptions = {}): App {
@@ -30,16 +37,60 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     new BandClient({ baseUrl: config.baseUrl, key, dispatcher, log, ...(options.retry ? { retry: options.retry } : {}) });
   const agent = config.agentKey ? client(config.agentKey) : undefined;
   const user = config.userKey ? client(config.userKey) : undefined;
+  const participants = new Participants(agent);
+  const live =
+    config.live && agent && config.agentKey
+      ? new LiveService({
+          band: agent,
+          participants,
+          wsUrl: config.wsUrl,
+          key: config.agentKey,
+          capacity: config.inboxCapacity,
+          log,
+          version: VERSION,
+          socketAgent: socketProxyAgent(config.wsUrl, config.proxy),
+          ...options.socket,
+        })
+      : undefined;
+
   return {
     config,
     log,
     agent,
     user,
     agentKeyVariable: config.agentKeyVariable ?? "BAND_API_KEY",
-    participants: new Participants(agent),
-    live: undefined,
+    participants,
+    live,
+    status: () => (live ? Promise.resolve(live.status()) : disabledStatus(agent)),
+    async start() {
+      await live?.start();
+    },
     async close() {
+      await live?.close();
       await dispatcher.close().catch(() => undefined);
     },
   };
+}
+
+/** With BAND_LIVE=false there is no socket; the status still proves the key works. */
+async function disabledStatus(agent: BandClient | undefined): Promise<StatusReport> {
+  const base: StatusReport = {
+    ok: true,
+    agent: null,
+    connection: "disabled",
+    chats_joined: 0,
+    inbox: { pending: 0, in_flight: 0, delivered_total: 0, dropped: 0 },
+    reconnects: 0,
+    last_event_at: null,
+    version: VERSION,
+    detail: "BAND_LIVE=false: tools only, no socket and no inbox",
+  };
+  if (!agent) return { ...base, detail: "no agent key: only the human toolset is available" };
+  try {
+    const { data } = await agent.call("getAgentMe");
+    return { ...base, agent: { id: data.id, name: data.name, handle: data.handle } };
+  } catch (error) {
+    const why = error instanceof BandApiError && (error.status === 401 || error.status === 403) ? "Band rejected the agent key: set BAND_API_KEY to a valid key" : `Band is unreachable: ${String(error)}`;
+    return { ...base, ok: false, detail: why };
+  }
 }

@@ -3,13 +3,20 @@ import { parseArgs } from "node:util";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { createApp, type App } from "./app.js";
 import { ConfigError, loadConfig, secretsOf, type ConfigFlags } from "./config.js";
+import { runDoctor } from "./doctor.js";
 import { createLogger } from "./log.js";
+import { startHttpServer, type HttpHandle } from "./mcp/http.js";
 import { createMcpServer } from "./mcp/server.js";
 import { VERSION } from "./version.js";
 
 const USAGE = `Usage: band-mcp-server [options]            serve MCP over stdio (default)
+       band-mcp-server --http [options]     serve MCP over Streamable HTTP at /mcp, plus GET /health
+       band-mcp-server doctor [options]     check settings, key, REST and the live socket, then exit
 
 Options:
+  --http                  serve Streamable HTTP instead of stdio (many sessions share one Band connection)
+  --host <host>           HTTP bind address (default 127.0.0.1; anything else needs BAND_MCP_HTTP_TOKEN)
+  --port <port>           HTTP port (default 8787; 0 picks a free one, printed on stderr)
   --base-url <url>        Band REST base (BAND_BASE_URL, default https://app.band.ai)
   --ws-url <url>          Band socket base (BAND_WS_URL, derived from the base URL)
   --toolsets <list>       comma list or "all" (BAND_TOOLSETS, default inbox,chats,messages,participants)
@@ -20,10 +27,14 @@ Options:
   -h, --help              show this help
   -v, --version           print the version
 
-Secrets come from the environment only: BAND_API_KEY (agent key), BAND_USER_KEY (user key).
+Secrets come from the environment only: BAND_API_KEY (agent key), BAND_USER_KEY (user key),
+BAND_MCP_HTTP_TOKEN (bearer token HTTP clients must send). HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
 `;
 
 const OPTIONS = {
+  http: { type: "boolean" },
+  host: { type: "string" },
+  port: { type: "string" },
   "base-url": { type: "string" },
   "ws-url": { type: "string" },
   toolsets: { type: "string" },
@@ -36,9 +47,13 @@ const OPTIONS = {
 } as const;
 
 interface Invocation {
-  command: "serve" | "help" | "version";
+  command: "serve" | "doctor" | "help" | "version";
   flags: ConfigFlags;
+  /** Present for `--http`: where to listen. */
+  http?: { host: string; port: number };
 }
+
+const DEFAULT_HTTP = { host: "127.0.0.1", port: 8787 };
 
 /** Parses argv, collecting every problem rather than stopping at the first. */
 export function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
@@ -51,13 +66,20 @@ export function parseInvocation(argv: string[]): Invocation | { problems: string
     else if (spec.type === "string" && (token.value === undefined || token.value === "")) problems.push(`option ${token.rawName} needs a value`);
     else if (spec.type === "boolean" && token.value !== undefined) problems.push(`option ${token.rawName} takes no value`);
   }
-  for (const positional of positionals) problems.push(`unknown command "${positional}"`);
+  const [command, ...extra] = positionals;
+  const doctor = command === "doctor";
+  for (const positional of doctor ? extra : positionals) problems.push(`unknown command "${positional}"`);
+  const str = (name: keyof typeof OPTIONS) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+  const port = str("port");
+  if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) problems.push(`--port "${port}" must be a port number from 0 to 65535`);
+  if (!values.http) for (const name of ["host", "port"] as const) if (str(name) !== undefined) problems.push(`--${name} needs --http`);
+  if (values.http && doctor) problems.push("doctor does not take --http");
   if (problems.length > 0) return { problems };
   if (values.help) return { command: "help", flags: {} };
   if (values.version) return { command: "version", flags: {} };
-  const str = (name: keyof typeof OPTIONS) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
   return {
-    command: "serve",
+    command: doctor ? "doctor" : "serve",
+    ...(values.http ? { http: { host: str("host") ?? DEFAULT_HTTP.host, port: port === undefined ? DEFAULT_HTTP.port : Number(port) } } : {}),
     flags: {
       baseUrl: str("base-url"),
       wsUrl: str("ws-url"),
@@ -89,7 +111,42 @@ async function serveStdio(app: App): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   await server.connect(transport);
+  await app.start();
   app.log.info(`band-mcp-server ${VERSION} ready on stdio`);
+}
+
+async function serveHttp(app: App, where: { host: string; port: number }): Promise<void> {
+  let http: HttpHandle;
+  try {
+    http = await startHttpServer(app, where);
+  } catch (error) {
+    process.stderr.write(`band-mcp-server: ${error instanceof ConfigError ? error.message : listenProblem(error, where)}\n`);
+    await app.close();
+    process.exit(1);
+  }
+  let closing = false;
+  const shutdown = async (reason: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`shutting down (${reason})`);
+    setTimeout(() => process.exit(0), 1_500).unref();
+    await http.close().catch(() => undefined);
+    await app.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  await app.start();
+  // Printed at every log level: with --port 0 this line is how a supervisor (or a test) learns the port.
+  process.stderr.write(`band-mcp-server ${VERSION} listening on ${http.url}\n`);
+}
+
+function listenProblem(error: unknown, where: { host: string; port: number }): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === "EADDRINUSE") return `port ${where.port} on ${where.host} is already in use: pick another with --port (0 picks a free one).`;
+  if (code === "EACCES") return `no permission to listen on port ${where.port}: use a port above 1023.`;
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return `cannot listen on --host ${where.host}: it is not an address of this machine.`;
+  return `cannot start the HTTP server: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -106,6 +163,9 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
+  if (invocation.command === "doctor") {
+    process.exit(await runDoctor(process.env, invocation.flags, (text) => process.stdout.write(text)));
+  }
   let config;
   try {
     config = loadConfig(process.env, invocation.flags);
@@ -121,7 +181,8 @@ async function main(argv: string[]): Promise<void> {
   process.on("uncaughtException", (error) => log.error("uncaught exception", { error }));
   process.on("unhandledRejection", (error) => log.error("unhandled rejection", { error }));
   const app = createApp(config, log);
-  await serveStdio(app);
+  if (invocation.http) await serveHttp(app, invocation.http);
+  else await serveStdio(app);
 }
 
 await main(process.argv.slice(2));

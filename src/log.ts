@@ -16,7 +16,8 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
   return (text) => {
     let out = text;
     for (const secret of known) out = out.split(secret).join("[redacted]");
-    return out.replace(/\b(band|thnv)_[A-Za-z0-9_]{8,}/g, "$1_[redacted]");
+    // Key-shaped: a prefix, an optional kind, then one long random run (tool names have short, underscored words).
+    return out.replace(/\b(band|thnv)_([au]_)?[A-Za-z0-9]{16,}/g, "$1_$2[redacted]");
   };
 }
 

@@ -27,7 +27,7 @@ type JsonBody<R> = R extends { content: { "application/json": infer B } } ? B : 
 type SuccessStatus<Op extends OperationId> = Extract<keyof operations[Op]["responses"], 200 | 201>;
 type SuccessBody<Op extends OperationId> = JsonBody<operations[Op]["responses"][SuccessStatus<Op>]>;
 /** The `data` of an operation's success body, as the spec types it. */
-export type BandData<Op extends OperationId> = SuccessBody<Op> extends { data: infer D } ? D : unknown;
+export type BandData<Op extends OperationId> = SuccessBody<Op> extends { data?: infer D } ? NonNullable<D> : unknown;
 
 export interface BandResult<T> {
   status: number;

@@ -1,8 +1,9 @@
+import { z } from "zod";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { BandClient } from "../band/http.js";
 import type { Participants } from "../band/participants.js";
-import type { LiveInbox } from "../inbox/live.js";
+import type { LiveInbox, StatusReport } from "../inbox/live.js";
 import type { Logger } from "../log.js";
 import type { ToolContext, ToolDefinition } from "../tools/define.js";
 import { describeFailure } from "../tools/errors.js";
@@ -14,6 +15,7 @@ export interface ToolDeps {
   agentKeyVariable: string;
   participants: Participants;
   live: LiveInbox | undefined;
+  status(): Promise<StatusReport>;
   log: Logger;
 }
 
@@ -28,7 +30,8 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
         title: tool.title,
         description: tool.description,
         inputSchema: tool.input,
-        ...(tool.output ? { outputSchema: tool.output } : {}),
+        // Loose at the top: Band adds fields over time, and hosts reject results with properties a schema forbids.
+        ...(tool.output ? { outputSchema: z.looseObject(tool.output) } : {}),
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (params: Record<string, unknown>, extra): Promise<CallToolResult> => {
@@ -38,6 +41,7 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
           band: band!,
           participants: deps.participants,
           live: deps.live,
+          status: deps.status,
           signal: extra.signal,
           log: deps.log,
           progress: async (progress, total, message) => {

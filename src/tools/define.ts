@@ -4,7 +4,7 @@ import type { OperationId } from "../band/generated/operations.js";
 import type { Participants } from "../band/participants.js";
 import type { Toolset } from "../config.js";
 import type { Logger } from "../log.js";
-import type { LiveInbox } from "../inbox/live.js";
+import type { LiveInbox, StatusReport } from "../inbox/live.js";
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -21,6 +21,8 @@ export interface ToolContext {
   participants: Participants;
   /** The live inbox; undefined when BAND_LIVE=false. */
   live: LiveInbox | undefined;
+  /** What band_status and band://status report (also when the inbox is disabled). */
+  status(): Promise<StatusReport>;
   signal: AbortSignal;
   /** Reports progress when the request carried a progress token; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;

@@ -1,6 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { createApp, type App } from "../../src/app.js";
+import { createApp, type App, type AppOptions } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
 import { createMcpServer } from "../../src/mcp/server.js";
@@ -15,11 +15,23 @@ export interface Connected {
 /** Short retry delays so fault tests stay fast; the policy itself is what production uses. */
 export const FAST_RETRY = { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 };
 
+/** Quick reconnects so socket tests stay fast. */
+export const FAST_SOCKET = { heartbeatIntervalMs: 30_000, reconnect: { baseMs: 50, maxMs: 300 } };
+
+/** Polls until the condition holds; fails with the message after the timeout. */
+export async function waitFor(condition: () => boolean | Promise<boolean>, message: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${message}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /**
  * Our real server (createApp + createMcpServer) against the fake Band over real HTTP, reached by the SDK's
  * Client through an in-memory MCP transport. BAND_TOOLSETS=all and BAND_LIVE=false unless env says otherwise.
  */
-export async function connectInMemory(fake: FakeBand, env: Record<string, string> = {}): Promise<Connected> {
+export async function connectInMemory(fake: FakeBand, env: Record<string, string> = {}, options: AppOptions = {}): Promise<Connected> {
   const config = loadConfig({
     BAND_API_KEY: fake.agent.key,
     BAND_BASE_URL: fake.url,
@@ -29,8 +41,8 @@ export async function connectInMemory(fake: FakeBand, env: Record<string, string
     BAND_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
     ...env,
   });
-  const app = createApp(config, createLogger(config.logLevel), { retry: FAST_RETRY });
-  await app.start?.();
+  const app = createApp(config, createLogger(config.logLevel), { retry: FAST_RETRY, socket: FAST_SOCKET, ...options });
+  await app.start();
   const server = createMcpServer(app);
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: "test", version: "1.0.0" });

@@ -1,0 +1,68 @@
+import { BandApiError, type BandClient } from "../band/http.js";
+import { renderMentions } from "../band/mentions.js";
+import type { Participant } from "../band/participants.js";
+import type { Logger } from "../log.js";
+import { messageCreated, type BandMessage } from "../realtime/events.js";
+import type { InboxMessage } from "./live.js";
+
+const PAGE = 100;
+
+/**
+ * Every not-yet-processed message of a room, oldest first, through `GET …/messages` cursor pages (this includes
+ * messages a crashed process left in `processing`). Stops once `space()` new messages are in hand: the inbox
+ * could not hold more, and the rest is fetched by the drain that runs when it has room again.
+ */
+export async function fetchBacklog(band: BandClient, chatId: string, isNew: (m: BandMessage) => boolean, space: () => number, log: Logger): Promise<BandMessage[]> {
+  const out: BandMessage[] = [];
+  let fresh = 0;
+  let cursor: string | undefined;
+  try {
+    do {
+      const { data, metadata } = await band.call("listAgentMessages", { path: { chat_id: chatId }, query: { limit: PAGE, cursor } });
+      for (const raw of data ?? []) {
+        const parsed = messageCreated.safeParse(raw);
+        if (!parsed.success) log.warn(`skipped a malformed message in room ${chatId}'s backlog`);
+        else {
+          out.push(parsed.data);
+          if (isNew(parsed.data)) fresh++;
+        } log.warn(`skipped a malformed message in room ${chatId}'s backlog`);
+      }
+      cursor = metadata?.has_more === true && typeof metadata.next_cursor === "string" ? metadata.next_cursor : undefined;
+    } while (cursor !== undefined && fresh < space());
+    return out;
+  } catch (error) {
+    // A Band without the cursor listing still has /messages/next: at least the oldest message is not missed.
+    if (!(error instanceof BandApiError) || ![400, 405, 422, 501].includes(error.status)) throw error;
+    const { data } = await band.call("getAgentNextMessage", { path: { chat_id: chatId } });
+    const parsed = messageCreated.safeParse(data);
+    return parsed.success ? [parsed.data] : [];
+  }
+}
+
+/** Band delivers text messages that mention the agent; never the agent's own (PROTOCOL.md §5.4). */
+export function isForAgent(message: BandMessage, agentId: string): boolean {
+  if (message.sender_id === agentId || message.message_type !== "text") return false;
+  const mentions = message.metadata?.mentions;
+  if (!mentions) return true;
+  return mentions.some((m) => m.id === agentId) || message.content.includes(`@[[${agentId}]]`);
+}
+
+export function toInboxMessage(message: BandMessage, chatId: string, chatTitle: string | undefined, participants: readonly Participant[]): InboxMessage {
+  const sender = participants.find((p) => p.id === message.sender_id);
+  const name = sender?.name ?? message.sender_name ?? undefined;
+  const handle = sender?.handle ?? undefined;
+  return {
+    id: message.id,
+    chat_id: chatId,
+    ...(chatTitle ? { chat_title: chatTitle } : {}),
+    sender: { id: message.sender_id, ...(name ? { name } : {}), ...(handle ? { handle } : {}), type: message.sender_type },
+    content: renderMentions(message.content, participants),
+    message_type: message.message_type,
+    mentions: (message.metadata?.mentions ?? []).map((m) => ({
+      id: m.id,
+      ...(m.handle ? { handle: m.handle } : {}),
+      ...(m.name ? { name: m.name } : {}),
+    })),
+    created_at: message.inserted_at,
+  };
+}

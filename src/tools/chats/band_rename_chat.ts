@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { defineTool } from "../define.js";
+import { chatId } from "../common.js";
+import { chatRoomOutput } from "../shapes.js";
+
+export default defineTool({
+  name: "band_rename_chat",
+  toolset: "chats",
+  title: "Rename a Band chat",
+  description:
+    "Sets the title of a Band chat room this agent owns (only the room's owner may rename it) and returns the room. Band keeps the title from then on instead of naming the room automatically. Find chat ids with band_list_chats.",
+  input: {
+    chat_id: chatId,
+    title: z
+      .string()
+      .trim()
+      .min(1)
+      .max(120)
+      .regex(/^[^\r\n\0]*$/, "no line breaks")
+      .describe("New title, 1-120 characters, no line breaks."),
+  },
+  output: chatRoomOutput,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  operations: ["renameAgentChat"],
+  idSources: { chat_id: "band_list_chats" },
+  async handler({ chat_id, title }, ctx) {
+    // Renaming to the same title is a no-op on Band, so a failed attempt is safe to resend.
+    const { data } = await ctx.band.call("renameAgentChat", { path: { id: chat_id }, body: { chat: { title } }, idempotent: true, signal: ctx.signal });
+    return data;
+  },
+});

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { defineTool } from "../define.js";
+import { chatId, messageId } from "../common.js";
+import { markMessage, markResult } from "./schemas.js";
+
+export default defineTool({
+  name: "band_mark_failed",
+  toolset: "inbox",
+  title: "Mark a Band message failed",
+  description:
+    "Tells Band you could not handle a message, with the reason. The message stays unprocessed on Band, so a later run (or another process after a restart) can retry it. Use it instead of band_mark_processed when the work failed.",
+  input: {
+    chat_id: chatId,
+    message_id: messageId,
+    error: z.string().trim().min(1).max(2000).describe("What went wrong, in a sentence."),
+  },
+  output: markResult,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  operations: ["markAgentMessageFailed"],
+  idSources: { chat_id: "band_list_chats", message_id: "band_wait_for_message" },
+  async handler(params, ctx) {
+    return markMessage(ctx, params.chat_id, params.message_id, params.error);
+  },
+});

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { defineTool } from "../define.js";
+
+export default defineTool({
+  name: "band_status",
+  toolset: "inbox",
+  title: "Band connection status",
+  description:
+    "Reports whether this server is live on Band: who you are, the socket connection (connected, connecting, disconnected, conflict = another process holds this agent's connection, unauthorized = bad key, disabled = BAND_LIVE=false), chats joined, inbox counters and reconnects. Call it when messages seem not to arrive or a tool reports a connection problem; `detail` says what to fix.",
+  input: {},
+  output: {
+    ok: z.boolean(),
+    agent: z.object({ id: z.string(), name: z.string(), handle: z.string() }).nullable(),
+    connection: z.enum(["connected", "connecting", "disconnected", "conflict", "unauthorized", "disabled"]),
+    chats_joined: z.number().int(),
+    inbox: z.object({ pending: z.number().int(), in_flight: z.number().int(), delivered_total: z.number().int(), dropped: z.number().int() }),
+    reconnects: z.number().int(),
+    last_event_at: z.string().nullable(),
+    version: z.string(),
+    detail: z.string().optional(),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  operations: [],
+  async handler(_params, ctx) {
+    return ctx.status();
+  },
+});

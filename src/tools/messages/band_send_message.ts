@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { BandApiError } from "../../band/http.js";
+import { defineTool, type ToolContext } from "../define.js";
+import { chatId, messageId } from "../common.js";
+import { markMessage } from "../inbox/schemas.js";
+import { postMessage, resolveRecipients } from "./send.js";
+
+export default defineTool({
+  name: "band_send_message",
+  toolset: "messages",
+  title: "Send a Band message",
+  description:
+    "Posts a text message in a Band chat. Band delivers it only to the participants in `mentions` (at least one): give each as a handle (with or without @), a display name or an id, as listed by band_list_participants; you cannot mention yourself. When answering a message, pass its id as reply_to_message_id: after the send succeeds that message is marked processed (if that mark fails, the result says so and band_mark_processed retries it). Returns the new message_id and who received it. Find chat ids with band_list_chats and message ids with band_wait_for_message or band_list_messages. For tool calls, thoughts or errors use band_send_event instead.",
+  input: {
+    chat_id: chatId,
+    content: z.string().trim().min(1).describe("The message text. Mentioned participants not named in it are prepended by Band."),
+    mentions: z
+      .array(z.string().trim().min(1).max(200))
+      .min(1)
+      .max(50)
+      .describe("Who receives the message: handles (@ optional), display names or participant ids."),
+    reply_to_message_id: messageId.optional().describe("The message this answers; it is marked processed once the reply is sent."),
+  },
+  output: {
+    message_id: z.string(),
+    recipients: z.array(z.looseObject({ id: z.string(), handle: z.string().nullable().optional(), name: z.string().nullable().optional() })),
+    marked_processed: z.boolean().optional().describe("Whether reply_to_message_id was marked processed (present only with reply_to_message_id)."),
+    mark_error: z.string().optional().describe("Why marking reply_to_message_id failed, and how to retry."),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  operations: ["createAgentChatMessage"],
+  // Only chat_id can 404: a failed mark of reply_to_message_id is reported in the result instead.
+  idSources: { chat_id: "band_list_chats" },
+  async handler({ chat_id, content, mentions, reply_to_message_id }, ctx) {
+    const sent = await postMessage(ctx, chat_id, content, await resolveRecipients(ctx, chat_id, mentions));
+    if (reply_to_message_id === undefined) return sent;
+    try {
+      await markAnswered(ctx, chat_id, reply_to_message_id);
+      return { ...sent, marked_processed: true };
+    } catch (error) {
+      // The message is out: report its id so the model never resends it, and say how to finish the mark.
+      const why = error instanceof Error ? error.message : String(error);
+      return {
+        ...sent,
+        marked_processed: false,
+        mark_error: `The reply was sent, but marking message ${reply_to_message_id} processed failed (${why}). Call band_mark_processed with chat_id "${chat_id}" and message_id "${reply_to_message_id}" to retry; do not send the reply again.`,
+      };
+    }
+  },
+});
+
+/** Marks the answered message processed; one never claimed (Band's 422: no open attempt) is claimed first. */
+async function markAnswered(ctx: ToolContext, chat_id: string, id: string): Promise<void> {
+  try {
+    await markMessage(ctx, chat_id, id);
+  } catch (error) {
+    if (!(error instanceof BandApiError && error.status === 422)) throw error;
+    await ctx.band.call("markAgentMessageProcessing", { path: { chat_id, id }, signal: ctx.signal });
+    await markMessage(ctx, chat_id, id);
+  }
+}

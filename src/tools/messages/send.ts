@@ -1,0 +1,35 @@
+import { resolveMentions, type MentionRef } from "../../band/mentions.js";
+import { ToolError, type ToolContext } from "../define.js";
+import { selfId } from "../self.js";
+
+/**
+ * Sending, shared by band_send_message and band_send_and_wait so both resolve `mentions` the same way
+ * (handles, names or ids; unresolvable ones are errors that list the room).
+ */
+
+/** Resolves mentions against the room, refreshing the cached participant list once when it may be stale. */
+export async function resolveRecipients(ctx: ToolContext, chatId: string, mentions: readonly string[]): Promise<MentionRef[]> {
+  const self = await selfId(ctx);
+  try {
+    return resolveMentions(mentions, await ctx.participants.list(chatId, ctx.signal), self);
+  } catch (error) {
+    if (!(error instanceof ToolError)) throw error;
+    ctx.participants.forget(chatId);
+    return resolveMentions(mentions, await ctx.participants.list(chatId, ctx.signal), self);
+  }
+}
+
+export interface Sent {
+  message_id: string;
+  recipients: { id: string; handle?: string | null; name?: string | null }[];
+}
+
+/** Posts a text message to already-resolved recipients. */
+export async function postMessage(ctx: ToolContext, chatId: string, content: string, recipients: readonly MentionRef[]): Promise<Sent> {
+  const { data } = await ctx.band.call("createAgentChatMessage", {
+    path: { chat_id: chatId },
+    body: { message: { content, mentions: recipients } },
+    signal: ctx.signal,
+  });
+  return { message_id: data.id, recipients: data.recipients ?? [] };
+}

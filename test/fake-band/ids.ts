@@ -1,0 +1,34 @@
+import { randomBytes, randomUUID } from "node:crypto";
+
+export const newId = (): string => randomUUID();
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
+
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** `band_a_…` (agent) or `band_u_…` (user) followed by 24 random alphanumerics, like Band's keys. */
+export function newApiKey(kind: "agent" | "user"): string {
+  const bytes = randomBytes(24);
+  let tail = "";
+  for (const byte of bytes) tail += ALPHANUMERIC[byte % ALPHANUMERIC.length];
+  return `band_${kind === "agent" ? "a" : "u"}_${tail}`;
+}
+
+export const newRequestId = (): string => `req_${randomBytes(10).toString("hex")}`;
+
+/**
+ * Band's timestamps carry microseconds (`2025-11-17T11:20:10.284136Z`). Every call returns a strictly later
+ * instant than the one before, so "oldest first" orderings never depend on ties.
+ */
+export class Clock {
+  #lastMicros = 0;
+
+  now(): string {
+    const micros = Math.max(Date.now() * 1000, this.#lastMicros + 1);
+    this.#lastMicros = micros;
+    const millis = Math.floor(micros / 1000);
+    const iso = new Date(millis).toISOString(); // …SS.mmmZ
+    return `${iso.slice(0, -1)}${String(micros % 1000).padStart(3, "0")}Z`;
+  }
+}

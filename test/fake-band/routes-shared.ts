@@ -1,0 +1,100 @@
+/** Pieces the agent and human route tables share: room lookup, titles, participants, message pages. */
+import { forbidden, invalid, notFound } from "./errors.js";
+import { isUuid } from "./ids.js";
+import { cursorMetadata, pageMetadata, readPagination } from "./pagination.js";
+import { pathUuid, type Ctx, type Reply } from "./router.js";
+import { firstAfter, type ActorRecord, type MessageRecord, type Role, type RoomRecord } from "./store.js";
+
+export const ROLES: readonly Role[] = ["owner", "admin", "member"];
+
+/** Headers Band adds when a cursor endpoint is paged with the deprecated `page`/`page_size`. */
+export const DEPRECATED_PAGING = { Deprecation: "true", Sunset: "Thu, 01 Oct 2026 00:00:00 GMT" };
+
+/** The room named by a path parameter, if the caller participates in it (404 otherwise). */
+export const roomOf = (ctx: Ctx, param = "chat_id"): RoomRecord => ctx.store.visibleRoom(ctx.actor.id, pathUuid(ctx, param));
+
+/**
+ * A chat title: trimmed, 1..120 characters, no control characters (the spec names newline, carriage
+ * return and NUL). `null`/blank is allowed only where the caller says so (create: untitled room).
+ */
+export function validTitle(raw: unknown, pointer: string, allowBlank: boolean): string | null {
+  if (raw === undefined || raw === null) {
+    if (allowBlank) return null;
+    throw invalid(pointer, "can't be blank");
+  }
+  if (typeof raw !== "string") throw invalid(pointer, "must be a string");
+  const title = raw.trim();
+  if (title === "") {
+    if (allowBlank) return null;
+    throw invalid(pointer, "can't be blank");
+  }
+  if (title.length > 120) throw invalid(pointer, "should be at most 120 character(s)");
+  if (/[\u0000-\u001f\u007f]/.test(title)) throw invalid(pointer, "must not contain control characters");
+  return title;
+}
+
+export function validTaskId(raw: unknown, pointer: string): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (!isUuid(raw)) throw invalid(pointer, "is not a valid UUID");
+  return raw;
+}
+
+/** `{participant: {participant_id, role?}}`, checked up to the point where the target must exist. */
+export function participantRequest(ctx: Ctx, room: RoomRecord, participant: Record<string, unknown>): { target: ActorRecord; role: Role } {
+  const { participant_id: id, role = "member" } = participant;
+  if (!isUuid(id)) throw invalid("/participant/participant_id", "is not a valid UUID");
+  if (!(ROLES as readonly unknown[]).includes(role)) throw invalid("/participant/role", "must be owner, admin or member");
+  const target = ctx.store.actor(id);
+  if (!target) throw notFound("Participant not found");
+  if (room.participants.has(id)) throw invalid("/participant/participant_id", "is already a participant of this chat room");
+  return { target, role: role as Role };
+}
+
+/** Removal needs an owner or admin, and a room never loses its last owner. */
+export function removableParticipant(ctx: Ctx, room: RoomRecord): ActorRecord {
+  const role = room.participants.get(ctx.actor.id)?.role;
+  if (role !== "owner" && role !== "admin") throw forbidden("Not authorized to remove participants");
+  const targetId = pathUuid(ctx, "id");
+  const target = room.participants.get(targetId);
+  if (!target) throw notFound("Participant not found");
+  const owners = [...room.participants.values()].filter((p) => p.role === "owner");
+  if (target.role === "owner" && owners.length === 1) throw forbidden("Cannot remove the only owner of a chat room", "cannot_remove_sole_owner");
+  return ctx.store.requireActor(targetId);
+}
+
+/**
+ * An oldest-first message list in either pagination family. Cursors hold the last message's sequence, so a
+ * list that shrinks between pages (messages marked processed while draining) never skips anything.
+ */
+export function messagePage(
+  ctx: Ctx,
+  scope: string,
+  defaultLimit: number,
+  cursorPage: (limit: number, afterSeq: number | undefined) => { items: MessageRecord[]; nextAfter?: number },
+  everything: () => readonly MessageRecord[],
+  extraMetadata: Record<string, unknown> = {},
+): Reply {
+  const request = readPagination(ctx.query, scope, { defaultLimit });
+  const toJson = (items: readonly MessageRecord[]) => items.map((m) => ctx.store.chatMessage(m));
+  if (request.mode === "page") {
+    const all = everything();
+    const start = (request.page - 1) * request.pageSize;
+    const metadata = {
+      has_more: start + request.pageSize < all.length,
+      limit: request.pageSize,
+      next_cursor: null,
+      ...pageMetadata(request, all.length),
+      ...extraMetadata,
+    };
+    return { status: 200, body: { data: toJson(all.slice(start, start + request.pageSize)), metadata }, headers: DEPRECATED_PAGING };
+  }
+  const { items, nextAfter } = cursorPage(request.limit, request.after);
+  return { status: 200, body: { data: toJson(items), metadata: { ...cursorMetadata(request.limit, scope, nextAfter), ...extraMetadata } } };
+}
+
+/** A cursor page over an ascending-by-seq array. */
+export function seqSlice(items: readonly MessageRecord[], limit: number, afterSeq: number | undefined): { items: MessageRecord[]; nextAfter?: number } {
+  const start = afterSeq === undefined ? 0 : firstAfter(items, afterSeq);
+  const page = items.slice(start, start + limit);
+  return start + limit < items.length ? { items: page, nextAfter: page[page.length - 1]!.seq } : { items: page };
+}

@@ -1,0 +1,386 @@
+/**
+ * FakeSocketServer: Band's "Subscriptions API" socket (Phoenix Channels v2 JSON over WebSocket), as described in
+ * ../shared/band/PROTOCOL.md §5. Where Band's docs are silent it behaves like a stock Phoenix endpoint, so that
+ * the real phoenix.js client (what the product uses) sees exactly what it would see in production.
+ *
+ * Order of the upgrade checks (each refusal is an HTTP response, never a WebSocket):
+ *   path (404) → scripted refusals (refuseUpgrades) → API key (403) → on_conflict value (400)
+ *   → vsn (accepted, then closed with 1011) → one live socket per agent (409 with reject, else supersede).
+ */
+import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer, type RawData } from "ws";
+
+export const SOCKET_PATH = "/api/v1/socket/websocket";
+
+/** Band's idle limit: the socket is closed after 45 s without any client traffic (PROTOCOL.md §5.3). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
+
+export interface SocketAuth {
+  agentId: string;
+}
+
+export interface FakeSocketServerOptions {
+  /** undefined → HTTP 403 at upgrade. */
+  authenticate(key: string, agentIdParam: string | undefined): SocketAuth | undefined;
+  /** false → phx_reply {status:"error", response:{reason:"unauthorized"}}. */
+  canJoin(agentId: string, topic: string): boolean;
+  /** Close a socket after this long without client traffic; default 45000. Tests shorten it. */
+  idleTimeoutMs?: number;
+  /** One line per notable event (ignored frames, refusals, closes); silent when absent. */
+  log?: (line: string) => void;
+}
+
+export type RefusalStatus = 400 | 409 | 429 | 503;
+
+export interface FrameRecord {
+  agentId: string;
+  direction: "in" | "out";
+  /** The parsed JSON when the frame was JSON, else its raw text. */
+  frame: unknown;
+}
+
+/** One upgrade attempt on the socket path, whatever its outcome. */
+export interface UpgradeRecord {
+  query: Record<string, string>;
+  /** Where the API key came from (the header wins when both are sent). */
+  keySource: "header" | "query" | "none";
+  /** Set once the key authenticated. */
+  agentId?: string;
+  /** 101 when the upgrade was accepted (including the vsn → 1011 case), else the HTTP status sent. */
+  status: number;
+}
+
+/** A v2 frame: [join_ref, ref, topic, event, payload]. */
+type Frame = [string | null, string | null, string, string, unknown];
+
+interface Connection {
+  ws: WebSocket;
+  agentId: string;
+  /** Joined topics → the join_ref of their current join; pushes must carry it (PHX-PY drops others). */
+  joins: Map<string, string | null>;
+  idle: NodeJS.Timeout | undefined;
+}
+
+const REFUSALS: Record<RefusalStatus, { code: string; message: string }> = {
+  400: { code: "invalid_on_conflict", message: "on_conflict must be \"reject\" or \"supersede\"" },
+  409: { code: "connection_conflict", message: "Another connection for this agent is already active" },
+  429: { code: "too_many_requests", message: "Too many connection attempts" },
+  503: { code: "tracking_failed", message: "Could not track the connection, try again" },
+};
+
+const OK = { status: "ok", response: {} };
+
+export class FakeSocketServer {
+  /** Every frame in both directions, in order, for assertions. */
+  readonly frames: FrameRecord[] = [];
+  /** Every upgrade attempt on the socket path, in order. */
+  readonly upgrades: UpgradeRecord[] = [];
+
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly live = new Map<string, Connection>();
+  private readonly refusals: { status: RefusalStatus; retryAfter?: number; remaining: number }[] = [];
+  private readonly idleTimeoutMs: number;
+  private stalled = false;
+  private server: Server | undefined;
+  private supersedes = 0;
+
+  constructor(private readonly options: FakeSocketServerOptions) {
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  }
+
+  attach(server: Server): void {
+    this.server = server;
+    server.on("upgrade", this.onUpgrade);
+  }
+
+  /** Sends an event on a joined topic with that join's join_ref; false (nothing sent) when not joined. */
+  push(agentId: string, topic: string, event: string, payload: object): boolean {
+    const conn = this.live.get(agentId);
+    if (!conn || !conn.joins.has(topic)) return false;
+    return this.send(conn, [conn.joins.get(topic) ?? null, null, topic, event, payload]);
+  }
+
+  isJoined(agentId: string, topic: string): boolean {
+    return this.live.get(agentId)?.joins.has(topic) ?? false;
+  }
+
+  joinedTopics(agentId: string): string[] {
+    return [...(this.live.get(agentId)?.joins.keys() ?? [])];
+  }
+
+  connectedAgents(): string[] {
+    return [...this.live.keys()];
+  }
+
+  /**
+   * Ends the agent's socket without any Phoenix goodbye (no phx_close, no phx_error). Without a code (or with
+   * one that cannot go in a close frame, like 1006) the TCP connection is destroyed, so the client sees 1006;
+   * with a valid code a close frame carrying it is sent.
+   */
+  drop(agentId: string, code?: number): void {
+    const conn = this.live.get(agentId);
+    if (!conn) return;
+    this.release(conn);
+    if (code !== undefined && isSendableCloseCode(code)) conn.ws.close(code, "dropped");
+    else conn.ws.terminate();
+  }
+
+  /** The next `count` upgrades on the socket path (default 1) get this HTTP status and Band's error body. */
+  refuseUpgrades(status: RefusalStatus, options: { count?: number; retryAfter?: number } = {}): void {
+    const count = options.count ?? 1;
+    if (count > 0) this.refusals.push({ status, retryAfter: options.retryAfter, remaining: count });
+  }
+
+  /** While stalled, heartbeats are read (they still count as traffic) but never answered. */
+  stallHeartbeats(stalled: boolean): void {
+    this.stalled = stalled;
+  }
+
+  /** Sends any text as-is (malformed or unknown frames); false when the agent has no live socket. */
+  sendRaw(agentId: string, text: string): boolean {
+    const conn = this.live.get(agentId);
+    if (!conn || conn.ws.readyState !== WebSocket.OPEN) return false;
+    this.record(agentId, "out", parse(text));
+    conn.ws.send(text);
+    return true;
+  }
+
+  /**
+   * Evicts the agent's socket the way Band does for a newer session: a `supersede` event on
+   * agent_control:{id} (only if that topic is joined), then a normal close (1000, like a Phoenix disconnect).
+   */
+  supersede(agentId: string, payload?: object): void {
+    const conn = this.live.get(agentId);
+    if (!conn) return;
+    this.push(agentId, `agent_control:${agentId}`, "supersede", payload ?? {
+      reason: "session.already_connected",
+      message: "This connection has been superseded by a newer session for this agent.",
+      retryable: false,
+      retry_after: 5,
+      target_socket_id: `agent_socket:${agentId}`,
+      correlation_id: `evict-${++this.supersedes}`,
+    });
+    this.release(conn);
+    conn.ws.close(1000, "superseded");
+  }
+
+  async close(): Promise<void> {
+    this.server?.off("upgrade", this.onUpgrade);
+    this.server = undefined;
+    for (const conn of this.live.values()) this.release(conn);
+    for (const ws of this.wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  // ---- upgrade ------------------------------------------------------------------------------------------------
+
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // A client that resets mid-handshake must not crash the test process.
+    socket.on("error", (err) => this.log(`upgrade socket error: ${err.message}`));
+
+    const url = new URL(req.url ?? "/", "http://fake-band");
+    if (url.pathname !== SOCKET_PATH) {
+      refuse(socket, 404, { code: "not_found", message: `No WebSocket endpoint at ${url.pathname}` });
+      return;
+    }
+    const query = Object.fromEntries(url.searchParams);
+    const headerKey = firstHeader(req.headers["x-api-key"]);
+    const key = headerKey || query.api_key || undefined;
+    const record: UpgradeRecord = { query, keySource: headerKey ? "header" : key ? "query" : "none", status: 0 };
+    this.upgrades.push(record);
+    const answer = (status: number, error: { code: string; message: string }, retryAfter?: number): void => {
+      record.status = status;
+      this.log(`upgrade refused: ${status} ${error.code}`);
+      refuse(socket, status, error, retryAfter);
+    };
+
+    const scripted = this.refusals[0];
+    if (scripted) {
+      if (--scripted.remaining <= 0) this.refusals.shift();
+      answer(scripted.status, REFUSALS[scripted.status], scripted.retryAfter);
+      return;
+    }
+
+    // agent_id, when sent, must name the authenticated agent (Band refuses a wrong one like a bad key).
+    const auth = key ? this.options.authenticate(key, query.agent_id) : undefined;
+    if (!auth || (query.agent_id !== undefined && query.agent_id !== auth.agentId)) {
+      answer(403, { code: "unauthorized", message: "Invalid or missing API key" });
+      return;
+    }
+    const agentId = auth.agentId;
+    record.agentId = agentId;
+
+    const onConflict = query.on_conflict ?? "supersede";
+    if (onConflict !== "supersede" && onConflict !== "reject") {
+      answer(400, REFUSALS[400]);
+      return;
+    }
+
+    // Band's docs: "connection fails with error 1011" without vsn=2.0.0, i.e. after the upgrade.
+    if (query.vsn !== "2.0.0") {
+      record.status = 101;
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.on("error", () => undefined);
+        ws.close(1011, "vsn=2.0.0 is required");
+      });
+      return;
+    }
+
+    // One live socket per agent: "last connection wins" unless the newcomer asked to be refused instead.
+    if (this.live.has(agentId)) {
+      if (onConflict === "reject") {
+        answer(409, REFUSALS[409]);
+        return;
+      }
+      this.supersede(agentId);
+    }
+
+    record.status = 101;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, agentId));
+  };
+
+  private accept(ws: WebSocket, agentId: string): void {
+    const conn: Connection = { ws, agentId, joins: new Map(), idle: undefined };
+    this.live.set(agentId, conn);
+    this.touch(conn);
+    ws.on("message", (data, isBinary) => {
+      this.touch(conn);
+      this.onMessage(conn, data, isBinary);
+    });
+    ws.on("ping", () => this.touch(conn));
+    ws.on("error", (err) => this.log(`socket error (${agentId}): ${err.message}`));
+    ws.on("close", (code) => {
+      this.log(`socket closed (${agentId}): ${code}`);
+      this.release(conn);
+    });
+  }
+
+  /** Forgets a connection at once (even while its close handshake is still running), so it no longer counts as live. */
+  private release(conn: Connection): void {
+    clearTimeout(conn.idle);
+    if (this.live.get(conn.agentId) === conn) this.live.delete(conn.agentId);
+  }
+
+  /** Restarts the idle timer; any client traffic counts, heartbeats included. */
+  private touch(conn: Connection): void {
+    clearTimeout(conn.idle);
+    conn.idle = setTimeout(() => {
+      this.log(`idle timeout (${conn.agentId})`);
+      this.release(conn);
+      conn.ws.close(1000, "idle timeout");
+    }, this.idleTimeoutMs);
+    conn.idle.unref();
+  }
+
+  // ---- frames -------------------------------------------------------------------------------------------------
+
+  private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
+    const text = rawText(data);
+    const frame = isBinary ? text : parse(text);
+    this.record(conn.agentId, "in", frame);
+    if (isBinary || !isFrame(frame)) {
+      // Band speaks JSON text frames only; anything else is dropped rather than crashing the socket.
+      this.log(`ignored frame from ${conn.agentId}: ${text.slice(0, 200)}`);
+      return;
+    }
+    const [joinRef, ref, topic, event] = frame;
+    const reply = (payload: object): void => void this.send(conn, [joinRef, ref, topic, "phx_reply", payload]);
+
+    if (topic === "phoenix" && event === "heartbeat") {
+      if (!this.stalled) reply(OK);
+      return;
+    }
+    if (event === "phx_join") {
+      // Phoenix closes a duplicate join's old channel before handling the new one.
+      this.closeChannel(conn, topic);
+      if (!this.options.canJoin(conn.agentId, topic)) {
+        reply({ status: "error", response: { reason: "unauthorized" } });
+        return;
+      }
+      conn.joins.set(topic, joinRef);
+      reply(OK);
+      return;
+    }
+    if (event === "phx_leave") {
+      // Phoenix answers a leave with ok even when the topic is not joined; phx_close follows only for a real channel.
+      reply(OK);
+      this.closeChannel(conn, topic);
+      return;
+    }
+    // Band's channels are read-only; a topic that is not joined gets Phoenix's own answer.
+    reply({ status: "error", response: { reason: conn.joins.has(topic) ? "unknown event" : "unmatched topic" } });
+  }
+
+  /** Leaves a joined topic the way Phoenix reports it: [join_ref, join_ref, topic, "phx_close", {}]. */
+  private closeChannel(conn: Connection, topic: string): void {
+    if (!conn.joins.has(topic)) return;
+    const joinRef = conn.joins.get(topic) ?? null;
+    conn.joins.delete(topic);
+    this.send(conn, [joinRef, joinRef, topic, "phx_close", {}]);
+  }
+
+  private send(conn: Connection, frame: Frame): boolean {
+    if (conn.ws.readyState !== WebSocket.OPEN) return false;
+    this.record(conn.agentId, "out", frame);
+    conn.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  private record(agentId: string, direction: "in" | "out", frame: unknown): void {
+    this.frames.push({ agentId, direction, frame });
+  }
+
+  private log(line: string): void {
+    this.options.log?.(`[fake-band socket] ${line}`);
+  }
+}
+
+// ---- helpers ----------------------------------------------------------------------------------------------------
+
+/** Answers an upgrade with a plain HTTP response carrying Band's error envelope, then closes the connection. */
+function refuse(socket: Duplex, status: number, error: { code: string; message: string }, retryAfter?: number): void {
+  const body = JSON.stringify({ error: retryAfter === undefined ? error : { ...error, retry_after: retryAfter } });
+  const headers = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}`,
+    "Connection: close",
+    "Content-Type: application/json",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...(retryAfter === undefined ? [] : [`Retry-After: ${retryAfter}`]),
+  ];
+  socket.once("finish", () => socket.destroy());
+  socket.end(`${headers.join("\r\n")}\r\n\r\n${body}`);
+}
+
+function isFrame(value: unknown): value is Frame {
+  return (
+    Array.isArray(value) &&
+    value.length === 5 &&
+    (value[0] === null || typeof value[0] === "string") &&
+    (value[1] === null || typeof value[1] === "string") &&
+    typeof value[2] === "string" &&
+    typeof value[3] === "string"
+  );
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString("utf8");
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Codes a close frame may carry (RFC 6455 §7.4); 1005/1006 etc. only describe closes, so those terminate. */
+function isSendableCloseCode(code: number): boolean {
+  return (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999);
+}

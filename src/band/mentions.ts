@@ -4,7 +4,7 @@ import type { Participant } from "./participants.js";
 const TOKEN = /@\[\[([^\]\s]+)\]\]/g;
 
 /** Band stores mentions as `@[[uuid]]`; models and people read `@handle`. Unknown ids stay as they are. */
-export function renderMentions(content: string, participants: readonly Participant[]): string {
+function renderMentions(content: string, participants: readonly Participant[]): string {
   if (!content.includes("@[[")) return content;
   const byId = new Map(participants.map((p) => [p.id, p]));
   return content.replace(TOKEN, (token, id: string) => {
@@ -54,4 +54,30 @@ export function resolveMentions(wanted: readonly string[], participants: readonl
 
 function describe(p: Participant): string {
   return `${p.handle ? `@${p.handle}` : p.id}${p.name ? ` (${p.name}, ${p.type})` : ` (${p.type})`} id ${p.id}`;
+}
+
+export type BandMessage = Record<string, unknown>;
+
+/**
+ * A Band message as the model reads it: `@[[uuid]]` tokens in `content` rendered as `@handle`. The room's
+ * participants come first; the message's own `metadata.mentions` fill in for people who have since left.
+ */
+export function renderMessage<T extends BandMessage>(message: T, participants: readonly Participant[]): T {
+  if (typeof message.content !== "string" || !message.content.includes("@[[")) return message;
+  // renderMentions keeps the last entry per id, so the room's current participants win over the snapshot.
+  const known = [...mentionedIn(message), ...participants];
+  return { ...message, content: renderMentions(message.content, known) };
+}
+
+function mentionedIn(message: BandMessage): Participant[] {
+  const mentions = (message.metadata as { mentions?: unknown } | null | undefined)?.mentions;
+  if (!Array.isArray(mentions)) return [];
+  return mentions
+    .filter((m): m is Record<string, unknown> => typeof m === "object" && m !== null && typeof m.id === "string")
+    .map((m) => ({
+      id: m.id as string,
+      type: "unknown",
+      handle: typeof m.handle === "string" ? m.handle : (typeof m.username === "string" ? m.username : null),
+      name: typeof m.name === "string" ? m.name : null,
+    }));
 }

@@ -1,5 +1,5 @@
 import { BandApiError, type BandClient } from "../band/http.js";
-import { renderMentions } from "../band/mentions.js";
+import { renderMessage } from "../band/mentions.js";
 import type { Participant } from "../band/participants.js";
 import type { Logger } from "../log.js";
 import { messageCreated, type BandMessage } from "../realtime/events.js";
@@ -56,7 +56,7 @@ export function toInboxMessage(message: BandMessage, chatId: string, chatTitle: 
     chat_id: chatId,
     ...(chatTitle ? { chat_title: chatTitle } : {}),
     sender: { id: message.sender_id, ...(name ? { name } : {}), ...(handle ? { handle } : {}), type: message.sender_type },
-    content: renderMentions(message.content, participants),
+    content: renderMessage(message, participants).content,
     message_type: message.message_type,
     mentions: (message.metadata?.mentions ?? []).map((m) => ({
       id: m.id,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Participant } from "../../src/band/participants.js";
 import { findId, isUuid } from "../../src/tools/identify.js";
-import { renderMessage } from "../../src/tools/render.js";
+import { renderMessage } from "../../src/band/mentions.js";
 
 const bob: Participant = { id: "id-bob", type: "User", name: "Bob Stone", handle: "bob" };
 const rev: Participant = { id: "id-rev", type: "Agent", name: "Reviewer", handle: "alice/reviewer" };

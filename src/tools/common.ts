@@ -1,5 +1,8 @@
 import { z } from "zod";
+import type { operations } from "../band/generated/openapi.js";
+import type { OperationId } from "../band/generated/operations.js";
 import type { BandResult } from "../band/http.js";
+import { ToolError } from "../errors.js";
 
 /** Shared argument schemas, so every tool describes the same id the same way. */
 export const chatId = z.string().trim().min(1).max(100).describe("Chat room id (from band_list_chats or band_get_inbox).");
@@ -51,4 +54,25 @@ export function toList(result: BandResult<unknown>): ListOutput {
 /** Drops undefined fields: Band rejects explicit nulls on fields that do not declare them (PROTOCOL.md §2 notes). */
 export function compact<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The JSON body an operation takes, per the spec: `satisfies RequestBody<"op">` catches a wrong wrapper at compile time. */
+export type RequestBody<Op extends OperationId> = NonNullable<operations[Op]["requestBody"]> extends { content: { "application/json": infer B } } ? B : never;
+
+export const idArg = (description: string) => z.string().trim().min(1).max(100).describe(description);
+
+export const handleArg = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .describe('Band handle, "@" optional: a user\'s is their username ("alice"), an agent\'s is owner/slug ("alice/helper").');
+
+/** Band's API fields take handles without the "@" people and models tend to write. */
+export const bareHandle = (handle: string) => handle.trim().replace(/^@/, "");
+
+/** "At least one of these arguments": a rule a zod shape without root unions cannot express. */
+export function requireSome(tool: string, params: Record<string, unknown>, fields: readonly string[]): void {
+  if (fields.some((field) => params[field] !== undefined)) return;
+  throw new ToolError(`${tool} needs at least one of ${fields.join(", ")}; none was given.`);
 }

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { compact } from "../common.js";
 import { defineTool } from "../define.js";
-import { bareHandle, handleArg, requestOutcome, type RequestBody, type SpecData } from "./shared.js";
+import { requestOutcome } from "./shared.js";
+import { bareHandle, handleArg, type RequestBody } from "../common.js";
+import type { BandData } from "../../band/http.js";
 
 export default defineTool({
   name: "band_add_contact",
@@ -21,7 +23,7 @@ export default defineTool({
   operations: ["addAgentContact"],
   async handler(params, ctx) {
     const body = { handle: bareHandle(params.handle), ...compact({ message: params.message }) } satisfies RequestBody<"addAgentContact">;
-    const data = (await ctx.band.call("addAgentContact", { body, signal: ctx.signal })).data as SpecData<"addAgentContact">;
+    const data = (await ctx.band.call("addAgentContact", { body, signal: ctx.signal })).data as BandData<"addAgentContact">;
     return { id: data.id, status: data.status };
   },
 });

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { bandObject, pageInput } from "../common.js";
 import { defineTool } from "../define.js";
-import { sentStatusFilter, type SpecData } from "./shared.js";
+import { sentStatusFilter } from "./shared.js";
+import type { BandData } from "../../band/http.js";
 
 export default defineTool({
   name: "band_list_contact_requests",
@@ -27,7 +28,7 @@ export default defineTool({
   operations: ["listAgentContactRequests"],
   async handler(params, ctx) {
     const { data, metadata } = await ctx.band.call("listAgentContactRequests", { query: params, signal: ctx.signal });
-    const lists = data as SpecData<"listAgentContactRequests"> | null;
+    const lists = data as BandData<"listAgentContactRequests"> | null;
     // This endpoint's metadata counts each direction separately, so the generic toList does not fit it.
     const meta = metadata as { page?: number; received?: { total?: number; total_pages?: number }; sent?: { total?: number; total_pages?: number } } | undefined;
     const page = meta?.page;

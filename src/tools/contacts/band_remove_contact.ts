@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { defineTool } from "../define.js";
-import { contactTarget, handleArg, idArg, type RequestBody, type SpecData } from "./shared.js";
+import { contactTarget } from "./shared.js";
+import { handleArg, idArg, type RequestBody } from "../common.js";
+import type { BandData } from "../../band/http.js";
 
 export default defineTool({
   name: "band_remove_contact",
@@ -19,7 +21,7 @@ export default defineTool({
   idSources: { contact_id: "band_list_contacts", handle: "band_list_contacts" },
   async handler(params, ctx) {
     const body = contactTarget("band_remove_contact", params) satisfies RequestBody<"removeAgentContact">;
-    const data = (await ctx.band.call("removeAgentContact", { body, signal: ctx.signal })).data as SpecData<"removeAgentContact">;
+    const data = (await ctx.band.call("removeAgentContact", { body, signal: ctx.signal })).data as BandData<"removeAgentContact">;
     return { status: data.status };
   },
 });

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { compact } from "../common.js";
 import { defineTool } from "../define.js";
-import { bareHandle, handleArg, idArg, requestOutcome, requireSome, type RequestBody, type SpecData } from "./shared.js";
+import { requestOutcome } from "./shared.js";
+import { bareHandle, handleArg, idArg, requireSome, type RequestBody } from "../common.js";
+import type { BandData } from "../../band/http.js";
 
 export default defineTool({
   name: "band_respond_contact_request",
@@ -28,7 +30,7 @@ export default defineTool({
       action: params.action,
       ...compact({ request_id: params.request_id, handle: params.handle === undefined ? undefined : bareHandle(params.handle) }),
     } satisfies RequestBody<"respondToAgentContactRequest">;
-    const data = (await ctx.band.call("respondToAgentContactRequest", { body, signal: ctx.signal })).data as SpecData<"respondToAgentContactRequest">;
+    const data = (await ctx.band.call("respondToAgentContactRequest", { body, signal: ctx.signal })).data as BandData<"respondToAgentContactRequest">;
     return { id: data.id, status: data.status };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "../define.js";
-import { idArg, type RequestBody } from "../contacts/shared.js";
+import { idArg, type RequestBody } from "../common.js";
 import { meChatId, meParticipantOutput } from "./shared.js";
 
 export default defineTool({

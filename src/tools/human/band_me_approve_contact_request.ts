@@ -1,5 +1,6 @@
 import { defineTool } from "../define.js";
-import { idArg, requestOutcome } from "../contacts/shared.js";
+import { requestOutcome } from "../contacts/shared.js";
+import { idArg } from "../common.js";
 
 export default defineTool({
   name: "band_me_approve_contact_request",

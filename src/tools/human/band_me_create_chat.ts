@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { compact } from "../common.js";
 import { defineTool } from "../define.js";
-import { idArg, type RequestBody } from "../contacts/shared.js";
+import { idArg, type RequestBody } from "../common.js";
 import { meChatOutput } from "./shared.js";
 
 export default defineTool({

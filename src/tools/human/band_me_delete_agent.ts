@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "../define.js";
-import { idArg } from "../contacts/shared.js";
+import { idArg } from "../common.js";
 
 export default defineTool({
   name: "band_me_delete_agent",

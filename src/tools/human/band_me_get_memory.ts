@@ -1,5 +1,5 @@
 import { defineTool } from "../define.js";
-import type { SpecData } from "../contacts/shared.js";
+import type { BandData } from "../../band/http.js";
 import { memoryId, memoryOutput } from "../memories/shared.js";
 
 export default defineTool({
@@ -16,6 +16,6 @@ export default defineTool({
   idSources: { memory_id: "band_me_list_memories" },
   async handler({ memory_id }, ctx) {
     const { data } = await ctx.band.call("getUserMemory", { path: { id: memory_id }, signal: ctx.signal });
-    return { memory: data as SpecData<"getUserMemory"> };
+    return { memory: data as BandData<"getUserMemory"> };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "../define.js";
-import type { RequestBody } from "../contacts/shared.js";
+import { type RequestBody } from "../common.js";
 
 export default defineTool({
   name: "band_me_register_agent",

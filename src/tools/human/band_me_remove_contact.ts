@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineTool } from "../define.js";
-import { contactTarget, handleArg, idArg, type RequestBody } from "../contacts/shared.js";
+import { contactTarget } from "../contacts/shared.js";
+import { handleArg, idArg, type RequestBody } from "../common.js";
 
 export default defineTool({
   name: "band_me_remove_contact",

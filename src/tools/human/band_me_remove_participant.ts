@@ -1,5 +1,5 @@
 import { defineTool } from "../define.js";
-import { idArg } from "../contacts/shared.js";
+import { idArg } from "../common.js";
 import { meChatId, meParticipantOutput } from "./shared.js";
 
 export default defineTool({

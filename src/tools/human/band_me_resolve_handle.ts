@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "../define.js";
-import { bareHandle, handleArg, type RequestBody } from "../contacts/shared.js";
+import { bareHandle, handleArg, type RequestBody } from "../common.js";
 
 export default defineTool({
   name: "band_me_resolve_handle",

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { compact } from "../common.js";
 import { defineTool } from "../define.js";
-import { bareHandle, handleArg, type RequestBody } from "../contacts/shared.js";
+import { bareHandle, handleArg, type RequestBody } from "../common.js";
 
 export default defineTool({
   name: "band_me_send_contact_request",

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "../define.js";
-import { bareHandle, type RequestBody } from "../contacts/shared.js";
+import { bareHandle, type RequestBody } from "../common.js";
 import { meChatId } from "./shared.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

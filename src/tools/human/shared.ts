@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idArg } from "../contacts/shared.js";
+import { idArg } from "../common.js";
 
 /** The human API's chat ids come from the user's own listing, not the agent's. */
 export const meChatId = idArg("Chat room id (from band_me_list_chats).");

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { compact } from "../common.js";
 import { defineTool, ToolError } from "../define.js";
-import { idArg, type RequestBody, type SpecData } from "../contacts/shared.js";
+import { idArg, type RequestBody } from "../common.js";
+import type { BandData } from "../../band/http.js";
 import { memoryOutput, memorySegment, memorySystem, memoryType } from "./shared.js";
 
 const tag = z.string().trim().min(1).max(100);
@@ -44,6 +45,6 @@ export default defineTool({
       memory: { content, system, type, segment, thought, scope, ...compact({ subject_id, metadata }) },
     } satisfies RequestBody<"createAgentMemory">;
     const { data } = await ctx.band.call("createAgentMemory", { body, signal: ctx.signal });
-    return { memory: data as SpecData<"createAgentMemory"> };
+    return { memory: data as BandData<"createAgentMemory"> };
   },
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cursorInput, listOutput, toList } from "../common.js";
 import { defineTool } from "../define.js";
-import { idArg } from "../contacts/shared.js";
+import { idArg } from "../common.js";
 import { memoryFilters } from "./shared.js";
 
 export default defineTool({

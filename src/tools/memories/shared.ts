@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idArg } from "../contacts/shared.js";
+import { idArg } from "../common.js";
 
 export const memorySystem = z.enum(["sensory", "working", "long_term"]);
 export const memoryType = z.enum(["iconic", "echoic", "haptic", "episodic", "semantic", "procedural"]);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { chatId, compact } from "../common.js";
 import { defineTool } from "../define.js";
-import { requireSome, type RequestBody } from "../contacts/shared.js";
+import { requireSome, type RequestBody } from "../common.js";
 import { taskId, taskOutput } from "./shared.js";
 
 const FIELDS = ["status", "active_form", "comment", "subject", "detail", "state", "linked_native_id"] as const;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idArg } from "../contacts/shared.js";
+import { idArg } from "../common.js";
 
 export const taskId = idArg('Task id: its UUID or its board number as text, e.g. "3" for task #3 (from band_list_tasks).');
 

@@ -4,17 +4,24 @@ import type { ToolDefinition } from "./define.js";
 
 /** What each of Band's 422 codes means for the model, and what to do about it (PROTOCOL.md §2–§4). */
 const VALIDATION_CODES: Record<string, string> = {
-  mentions_required: "Band delivers a message only to participants it mentions: pass at least one in `mentions` (see band_list_participants).",
+  mentions_required: "Band delivers a message only to participants it mentions: pass at least one in `mentions` (see {list_participants}).",
   cannot_mention_self: "An agent cannot mention itself: remove your own handle from `mentions`.",
   duplicate_mentions: "The same participant is mentioned twice: list each participant once in `mentions`.",
-  mentioned_participant_not_in_room: "A mentioned participant is not in this room: add them first with band_add_participant, or check band_list_participants.",
+  mentioned_participant_not_in_room: "A mentioned participant is not in this room: add them first with {add_participant}, or check {list_participants}.",
   invalid_mention_kind: "A mention's kind must be \"mention\" or \"reference\".",
-  handle_not_found: "A mentioned handle does not exist on Band: check the spelling with band_list_participants or band_list_peers.",
-  mention_missing_identifier: "Every mention needs an id or a handle: use band_list_participants to find them.",
+  handle_not_found: "A mentioned handle does not exist on Band: check the spelling with {list_participants}.",
+  mention_missing_identifier: "Every mention needs an id or a handle: use {list_participants} to find them.",
   validation_error: "Band rejected a field's value; fix it as the details say and call again.",
   limit_reached: "Your Band plan's limit for this is reached: free something up or upgrade the plan; retrying will not help.",
   cannot_remove_sole_owner: "The room's only owner cannot be removed: make someone else owner first.",
 };
+
+/** The advice for a 422 code, naming the participant tools of the tool's own side (agent or human). */
+function adviceFor(code: string | undefined, tool: ToolDefinition): string | undefined {
+  const text = code ? VALIDATION_CODES[code] : undefined;
+  const prefix = tool.toolset === "human" ? "band_me_" : "band_";
+  return text?.replaceAll("{list_participants}", `${prefix}list_participants`).replaceAll("{add_participant}", `${prefix}add_participant`);
+}
 
 export interface FailureContext {
   /** The setting that holds the key this tool used, named when Band rejects the key. */
@@ -52,7 +59,7 @@ function describeBandError(error: BandApiError, tool: ToolDefinition, params: Re
     case error.status === 409:
       return `Band reports a conflict (409${error.code ? `, ${error.code}` : ""}): the thing already exists or was already resolved.${said}${ref}`;
     case error.status === 422 || error.status === 400: {
-      const advice = (error.code && VALIDATION_CODES[error.code]) ?? "Band rejected the arguments; fix them and call again.";
+      const advice = adviceFor(error.code, tool) ?? "Band rejected the arguments; fix them and call again.";
       return `Band rejected the request (${error.status}${error.code ? ` ${error.code}` : ""}): ${advice}${said}${formatDetails(error.details)}${ref}`;
     }
     case error.status === 429:

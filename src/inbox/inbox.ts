@@ -7,6 +7,12 @@ interface Waiter {
   deliver(messages: InboxMessage[]): void;
 }
 
+/**
+ * How many delivered ids are remembered for deduplication. Band stops listing a message once it is processed,
+ * so only ids still unprocessed on Band matter; beyond this many, the oldest are forgotten.
+ */
+const SEEN_LIMIT = 200_000;
+
 export type OfferResult = "queued" | "duplicate" | "full";
 
 /**
@@ -39,6 +45,11 @@ export class Inbox {
     return this.#seen.has(id);
   }
 
+  #remember(id: string): void {
+    this.#seen.add(id);
+    if (this.#seen.size > SEEN_LIMIT) this.#seen.delete(this.#seen.values().next().value!);
+  }
+
   /** Offers one message: handed straight to a matching waiter, queued, or refused when full (counted in dropped). */
   offer(message: InboxMessage): OfferResult {
     if (this.#seen.has(message.id)) return "duplicate";
@@ -53,7 +64,7 @@ export class Inbox {
       this.dropped++;
       return "full";
     }
-    this.#seen.add(message.id);
+    this.#remember(message.id);
     this.#queue.push(message);
     this.#serveWaiters();
     this.onChange(new Set([message.chat_id]), []);

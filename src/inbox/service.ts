@@ -67,25 +67,37 @@ export class LiveService extends EventEmitter implements LiveInbox {
 
   /** Resolves once the agent is known and the socket is connecting; joins and drains continue in the background. */
   async start(): Promise<void> {
-    for (let attempt = 1; !this.#closed; attempt++) {
-      try {
-        const { data } = await this.options.band.call("getAgentMe");
-        this.#agent = { id: data.id, name: data.name, handle: data.handle };
-        break;
-      } catch (error) {
-        if (error instanceof BandApiError && (error.status === 401 || error.status === 403)) {
-          this.#setConnection("unauthorized", `Band rejected the agent key (${error.status}); set BAND_API_KEY to a valid agent key and restart`);
-          return;
-        }
-        this.#setConnection("connecting", `cannot reach Band yet: ${error instanceof Error ? error.message : String(error)}`);
-        if (attempt === 1) {
-          // Keep trying in the background; the server (and its REST tools) must not wait for Band.
-          void this.start().catch(() => undefined);
-          return;
-        }
+    const first = await this.#identify();
+    if (first === "ok") return this.#openSocket();
+    if (first === "fatal") return;
+    // Band is unreachable: keep trying in the background; the server (and its REST tools) must not wait for it.
+    void (async () => {
+      for (let attempt = 2; !this.#closed; attempt++) {
         await sleep(jitteredBackoff(attempt, 1_000, 30_000));
+        const outcome = await this.#identify();
+        if (outcome === "ok") return this.#openSocket();
+        if (outcome === "fatal") return;
       }
+    })();
+  }
+
+  /** Learns who we are (topics are named by agent id); a rejected key is final, anything else is retried. */
+  async #identify(): Promise<"ok" | "retry" | "fatal"> {
+    try {
+      const { data } = await this.options.band.call("getAgentMe");
+      this.#agent = { id: data.id, name: data.name, handle: data.handle };
+      return "ok";
+    } catch (error) {
+      if (error instanceof BandApiError && (error.status === 401 || error.status === 403)) {
+        this.#setConnection("unauthorized", `Band rejected the agent key (${error.status}); set BAND_API_KEY to a valid agent key and restart`);
+        return "fatal";
+      }
+      this.#setConnection("connecting", `cannot reach Band yet: ${error instanceof Error ? error.message : String(error)}`);
+      return "retry";
     }
+  }
+
+  #openSocket(): void {
     if (this.#closed || !this.#agent) return;
     const agentId = this.#agent.id;
     this.#socket = new BandSocket({

@@ -221,4 +221,24 @@ describe("live inbox against the fake Band", () => {
     const [message] = await receive(c, 1);
     expect(message!.id).toBe(sent.id);
   });
+
+  it("with a rejected key stays up: status unauthorized, inbox tools say which variable to fix", async () => {
+    const c = await live({ BAND_API_KEY: "band_a_wrongwrongwrongwrong0000" });
+    const status = await c.app.status();
+    expect(status).toMatchObject({ ok: false, connection: "unauthorized" });
+    const wait = await call(c.client, "band_wait_for_message", { timeout_seconds: 1 });
+    expect(wait.isError).toBe(true);
+    expect(wait.text).toMatch(/BAND_API_KEY/);
+    expect(wait.text).not.toContain("wrongwrong");
+  });
+
+  it("starts while Band is unreachable, reports connecting, and still answers tools", async () => {
+    const c = await live({ BAND_BASE_URL: "http://127.0.0.1:9", BAND_WS_URL: "ws://127.0.0.1:9/api/v1/socket" });
+    const status = await call(c.client, "band_status");
+    expect(status.structured).toMatchObject({ ok: false, connection: "connecting" });
+    expect(status.structured!.detail).toMatch(/cannot reach Band/);
+    const me = await call(c.client, "band_get_me");
+    expect(me.isError).toBe(true);
+    expect(me.text).toMatch(/Could not reach Band/);
+  });
 });

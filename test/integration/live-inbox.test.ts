@@ -241,4 +241,28 @@ describe("live inbox against the fake Band", () => {
     expect(me.isError).toBe(true);
     expect(me.text).toMatch(/Could not reach Band/);
   });
+
+  it("waits out Retry-After when Band refuses the upgrade with 429, then resyncs", async () => {
+    const c = await live();
+    await connectedWithRooms(c);
+    fake.socket.refuseUpgrades(429, { count: 1, retryAfter: 1 });
+    const droppedAt = Date.now();
+    fake.socket.drop(fake.agent.id);
+    const sent = post("after the rate limit");
+    await waitFor(async () => (await c.app.status()).reconnects >= 1, "reconnected", 5_000);
+    expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(900);
+    const [message] = await receive(c, 1);
+    expect(message!.id).toBe(sent.id);
+  });
+
+  it("retries a claim that Band fails with 500", async () => {
+    const c = await live();
+    await connectedWithRooms(c);
+    fake.failNext(2, 500, { path: /\/processing$/ });
+    const sent = post("claim me eventually");
+    await receive(c, 1);
+    await waitFor(() => fake.delivery(sent.id, fake.agent.id).status === "processing", "claimed after retries");
+    const claims = fake.requests.filter((r) => r.path.endsWith(`${sent.id}/processing`));
+    expect(claims.map((r) => r.status)).toEqual([500, 500, 200]);
+  });
 });

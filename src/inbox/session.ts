@@ -73,7 +73,7 @@ export class SessionInbox implements LiveInbox {
     this.#unacknowledged.clear();
     if (!options.requeue || messages.length === 0) return;
     const open = await this.#stillUnprocessed(messages);
-    void open;
+    this.shared.requeue(messages.filter((m) => open.has(m.id)));
   }
 
   /** The ids among `messages` that Band still lists as unprocessed; when Band cannot say, all of them (never lose one). */

@@ -25,7 +25,7 @@ export async function fetchBacklog(band: BandClient, chatId: string, isNew: (m: 
         else {
           out.push(parsed.data);
           if (isNew(parsed.data)) fresh++;
-        } log.warn(`skipped a malformed message in room ${chatId}'s backlog`);
+        }
       }
       cursor = metadata?.has_more === true && typeof metadata.next_cursor === "string" ? metadata.next_cursor : undefined;
     } while (cursor !== undefined && fresh < space());

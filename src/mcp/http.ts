@@ -32,14 +32,19 @@ interface Session {
   transport: StreamableHTTPServerTransport;
   inbox: SessionInbox | undefined;
   lastSeen: number;
-  /** Requests in progress (a long wait, an open SSE stream): a session with one is not idle. */
-  active: number;
+  /**
+   * POSTs in progress (a long wait, say): each owes its client an answer, so a session with one is not idle.
+   * The standalone GET stream does not count: a client that vanished without closing may leave it open forever.
+   */
+  posts: number;
   closing: boolean;
 }
 
 const DEFAULT_IDLE_MS = 30 * 60_000;
 const DEFAULT_MAX_SESSIONS = 100;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** At shutdown, how long released waits get to send their (empty) results before the connections close. */
+const DRAIN_MS = 500;
 
 /**
  * Streamable HTTP at `/mcp` (one MCP server object and transport per session, all over the app's one Band
@@ -75,7 +80,7 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<H
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
-        session = { id, server, transport, inbox, lastSeen: Date.now(), active: 0, closing: false };
+        session = { id, server, transport, inbox, lastSeen: Date.now(), posts: 0, closing: false };
         sessions.set(id, session);
         log.info(`MCP session ${id} opened`, { sessions: sessions.size });
       },
@@ -97,10 +102,11 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<H
     if (sessionId !== undefined) {
       const session = sessions.get(sessionId);
       if (!session) return sendJsonRpcError(res, 404, -32001, "Session not found (it expired or was closed): initialize a new session.");
-      session.active++;
+      const post = req.method === "POST" ? 1 : 0;
+      session.posts += post;
       session.lastSeen = Date.now();
       res.once("close", () => {
-        session.active--;
+        session.posts -= post;
         session.lastSeen = Date.now();
       });
       return session.transport.handleRequest(req, res);
@@ -155,7 +161,7 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<H
   const sweeper = setInterval(() => {
     const now = Date.now();
     for (const session of [...sessions.values()]) {
-      if (session.active === 0 && now - session.lastSeen >= idleMs) void closeSession(session, `idle for ${Math.round(idleMs / 1000)} s`);
+      if (session.posts === 0 && now - session.lastSeen >= idleMs) void closeSession(session, `idle for ${Math.round(idleMs / 1000)} s`);
     }
   }, Math.max(10, Math.min(idleMs / 2, 60_000)));
   sweeper.unref();
@@ -167,7 +173,12 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<H
     sessionCount: () => sessions.size,
     async close() {
       clearInterval(sweeper);
-      await Promise.all([...sessions.values()].map((s) => closeSession(s, "server shutting down", false)));
+      // Release every wait first and let those calls answer (empty), so no client is left hanging on a cut stream.
+      const open = [...sessions.values()];
+      await Promise.all(open.map((s) => s.inbox?.close({ requeue: false })));
+      const deadline = Date.now() + DRAIN_MS;
+      while (open.some((s) => s.posts > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await Promise.all(open.map((s) => closeSession(s, "server shutting down", false)));
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },

@@ -45,7 +45,7 @@ describe("band_send_and_wait", () => {
     const reply = await answer.answered;
     const question = fake.messages(fake.room.id).find((m) => m.sender_id === fake.agent.id)!;
     expect(question.content).toContain("is the build green?");
-    expect(question.metadata.mentions?.map((m: { id: string }) => m.id)).toEqual([fake.peer.id]);
+    expect((question.metadata as { mentions: { id: string }[] }).mentions.map((m) => m.id)).toEqual([fake.peer.id]);
     expect(result.structured).toMatchObject({ message_id: question.id, timed_out: false, reply: { id: reply.id, chat_id: fake.room.id, sender: { id: fake.peer.id, handle: "alice/reviewer" } } });
     expect(result.structured!.reply.content).toContain("yes, green");
     await waitFor(() => fake.delivery(reply.id, fake.agent.id).status === "processing", "reply claimed on Band");

@@ -9,6 +9,7 @@ const LOOP = `You are an agent on Band, a chat platform shared by AI agents and 
 4. Reply with band_send_message {chat_id, content, mentions: [the sender's handle], reply_to_message_id: the message id}.
    That marks the message processed. If you do not reply, call band_mark_processed; if you cannot do it, call
    band_mark_failed with the reason.
+   To ask another participant something and wait for the answer in one step, use band_send_and_wait.
 5. Go back to step 1.
 
 If a tool reports that the inbox is off (conflict or unauthorized), call band_status and tell the user what it says.`;

@@ -92,25 +92,30 @@ export function parseInvocation(argv: string[]): Invocation | { problems: string
   };
 }
 
-async function serveStdio(app: App): Promise<void> {
-  const server = createMcpServer(app);
-  const transport = new StdioServerTransport();
+/** Closes everything on the first shutdown signal; whatever hangs, the process is gone within 2 s (never outlive the host). */
+function exitOnShutdown(app: App, closeServer: () => Promise<unknown>, options: { onStdinClose: boolean }): void {
   let closing = false;
   const shutdown = async (reason: string) => {
     if (closing) return;
     closing = true;
     app.log.info(`shutting down (${reason})`);
-    // Never outlive the host: whatever hangs, the process is gone within 2 s.
     setTimeout(() => process.exit(0), 1_500).unref();
-    await server.close().catch(() => undefined);
+    await closeServer().catch(() => undefined);
     await app.close();
     process.exit(0);
   };
-  process.stdin.on("end", () => void shutdown("stdin closed"));
-  process.stdin.on("close", () => void shutdown("stdin closed"));
+  if (options.onStdinClose) {
+    process.stdin.on("end", () => void shutdown("stdin closed"));
+    process.stdin.on("close", () => void shutdown("stdin closed"));
+  }
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  await server.connect(transport);
+}
+
+async function serveStdio(app: App): Promise<void> {
+  const server = createMcpServer(app);
+  exitOnShutdown(app, () => server.close(), { onStdinClose: true });
+  await server.connect(new StdioServerTransport());
   await app.start();
   app.log.info(`band-mcp-server ${VERSION} ready on stdio`);
 }
@@ -124,18 +129,7 @@ async function serveHttp(app: App, where: { host: string; port: number }): Promi
     await app.close();
     process.exit(1);
   }
-  let closing = false;
-  const shutdown = async (reason: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info(`shutting down (${reason})`);
-    setTimeout(() => process.exit(0), 1_500).unref();
-    await http.close().catch(() => undefined);
-    await app.close();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  exitOnShutdown(app, () => http.close(), { onStdinClose: false });
   await app.start();
   // Printed at every log level: with --port 0 this line is how a supervisor (or a test) learns the port.
   process.stderr.write(`band-mcp-server ${VERSION} listening on ${http.url}\n`);

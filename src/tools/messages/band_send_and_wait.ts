@@ -3,7 +3,7 @@ import type { InboxMessage, LiveInbox } from "../../inbox/live.js";
 import { ToolError, defineTool } from "../define.js";
 import { chatId } from "../common.js";
 import { inboxMessage, liveOf } from "../inbox/schemas.js";
-import { postMessage, resolveRecipients } from "./send.js";
+import { contentInput, mentionsInput, postMessage, resolveRecipients } from "./send.js";
 
 /** States in which the inbox cannot receive the reply: refuse before sending rather than after. */
 const DEAF = new Set(["conflict", "unauthorized"]);
@@ -16,12 +16,8 @@ export default defineTool({
     "Sends a message in a Band chat, then waits for the first reply in that chat from any participant you mentioned, up to timeout_seconds (default 45, max 110): use it to ask another agent or a person something and get the answer in one call. `mentions` works as in band_send_message: handles (@ optional), display names or ids, as listed by band_list_participants. The reply comes from your inbox and is claimed for you like a message from band_wait_for_message: answer it (band_send_message with reply_to_message_id) or call band_mark_processed when done. timed_out: true with reply: null is a normal result meaning nobody answered in time; the message was still sent, and a later answer arrives through band_wait_for_message. Find chat ids with band_list_chats.",
   input: {
     chat_id: chatId,
-    content: z.string().trim().min(1).describe("The message text. Mentioned participants not named in it are prepended by Band."),
-    mentions: z
-      .array(z.string().trim().min(1).max(200))
-      .min(1)
-      .max(50)
-      .describe("Who receives the message and whose reply is awaited: handles (@ optional), display names or participant ids."),
+    content: contentInput,
+    mentions: mentionsInput.describe("Who receives the message and whose reply is awaited: handles (@ optional), display names or participant ids."),
     timeout_seconds: z.number().int().min(1).max(110).default(45).describe("How long to wait for the reply (1-110 s)."),
   },
   output: {

@@ -3,7 +3,7 @@ import { BandApiError } from "../../band/http.js";
 import { defineTool, type ToolContext } from "../define.js";
 import { chatId, messageId } from "../common.js";
 import { markMessage } from "../inbox/schemas.js";
-import { postMessage, resolveRecipients } from "./send.js";
+import { contentInput, mentionsInput, postMessage, resolveRecipients } from "./send.js";
 
 export default defineTool({
   name: "band_send_message",
@@ -13,12 +13,8 @@ export default defineTool({
     "Posts a text message in a Band chat. Band delivers it only to the participants in `mentions` (at least one): give each as a handle (with or without @), a display name or an id, as listed by band_list_participants; you cannot mention yourself. When answering a message, pass its id as reply_to_message_id: after the send succeeds that message is marked processed (if that mark fails, the result says so and band_mark_processed retries it). Returns the new message_id and who received it. Find chat ids with band_list_chats and message ids with band_wait_for_message or band_list_messages. For tool calls, thoughts or errors use band_send_event instead.",
   input: {
     chat_id: chatId,
-    content: z.string().trim().min(1).describe("The message text. Mentioned participants not named in it are prepended by Band."),
-    mentions: z
-      .array(z.string().trim().min(1).max(200))
-      .min(1)
-      .max(50)
-      .describe("Who receives the message: handles (@ optional), display names or participant ids."),
+    content: contentInput,
+    mentions: mentionsInput.describe("Who receives the message: handles (@ optional), display names or participant ids."),
     reply_to_message_id: messageId.optional().describe("The message this answers; it is marked processed once the reply is sent."),
   },
   output: {

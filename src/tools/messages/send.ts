@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { resolveMentions, type MentionRef } from "../../band/mentions.js";
 import { ToolError, type ToolContext } from "../define.js";
 import { selfId } from "../self.js";
@@ -6,6 +7,11 @@ import { selfId } from "../self.js";
  * Sending, shared by band_send_message and band_send_and_wait so both resolve `mentions` the same way
  * (handles, names or ids; unresolvable ones are errors that list the room).
  */
+
+/** Band caps event text at 16,384 characters; messages get the same bound, so a runaway argument is refused locally. */
+export const contentInput = z.string().trim().min(1).max(16_384).describe("The message text. Mentioned participants not named in it are prepended by Band.");
+
+export const mentionsInput = z.array(z.string().trim().min(1).max(200)).min(1).max(50);
 
 /** Resolves mentions against the room, refreshing the cached participant list once when it may be stale. */
 export async function resolveRecipients(ctx: ToolContext, chatId: string, mentions: readonly string[]): Promise<MentionRef[]> {

@@ -265,4 +265,22 @@ describe("live inbox against the fake Band", () => {
     const claims = fake.requests.filter((r) => r.path.endsWith(`${sent.id}/processing`));
     expect(claims.map((r) => r.status)).toEqual([500, 500, 200]);
   });
+
+  it("lists concrete rooms under the resource templates and reads every resource", async () => {
+    const c = await live();
+    await connectedWithRooms(c);
+    post("for the transcript");
+    await waitFor(async () => (await c.app.status()).inbox.pending === 1, "queued");
+    const { resources } = await c.client.listResources();
+    const uris = resources.map((r) => r.uri);
+    expect(uris).toEqual(expect.arrayContaining(["band://inbox", "band://status", "band://me", `band://inbox/${fake.room.id}`, `band://chats/${fake.room.id}/context`]));
+    const read = async (uri: string) => JSON.parse(String((await c.client.readResource({ uri })).contents[0]!.text));
+    expect(await read(`band://inbox/${fake.room.id}`)).toHaveLength(1);
+    expect(await read("band://status")).toMatchObject({ connection: "connected", inbox: { pending: 1 } });
+    expect(await read("band://me")).toMatchObject({ id: fake.agent.id });
+    const transcript = await read(`band://chats/${fake.room.id}/context`);
+    expect(transcript.at(-1)).toMatchObject({ content: expect.stringContaining("@alice/helper for the transcript"), sender: { handle: "alice" } });
+    const { resourceTemplates } = await c.client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(expect.arrayContaining(["band://inbox/{chat_id}", "band://chats/{chat_id}/context"]));
+  });
 });

@@ -1,6 +1,7 @@
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from "undici";
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
 import type { Secret } from "../config.js";
 import type { Logger } from "../log.js";
+import { exchange } from "./exchange.js";
 import type { operations } from "./generated/openapi.js";
 import { OPERATIONS, type OperationId } from "./generated/operations.js";
 
@@ -83,16 +84,22 @@ export class BandClient {
   readonly #key: Secret;
   readonly #retry: RetryPolicy;
   readonly #timeoutMs: number;
+  /** The base URL split once: requests go out as origin + path, so no URL is parsed per call. */
+  readonly #origin: string;
+  readonly #basePath: string;
 
   constructor(private readonly options: BandClientOptions) {
     this.#key = options.key;
     this.#retry = options.retry ?? DEFAULT_RETRY;
     this.#timeoutMs = options.timeoutMs ?? 15_000;
+    const base = new URL(options.baseUrl);
+    this.#origin = base.origin;
+    this.#basePath = base.pathname.replace(/\/+$/, "");
   }
 
   async call<Op extends OperationId>(operation: Op, options: CallOptions = {}): Promise<BandResult<BandData<Op>>> {
     const { method, path } = OPERATIONS[operation];
-    const url = this.#url(path, options);
+    const target = this.#path(path, options);
     const retriable = IDEMPOTENT_METHODS.has(method) || options.idempotent === true;
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
 
@@ -101,9 +108,10 @@ export class BandClient {
       let failure: BandApiError;
       let waitMs: number | undefined;
       try {
-        const response = await request(url, {
+        const response = await exchange(this.options.dispatcher, {
+          origin: this.#origin,
+          path: target,
           method,
-          dispatcher: this.options.dispatcher,
           headers: {
             "x-api-key": this.#key.reveal(),
             accept: "application/json",
@@ -112,12 +120,10 @@ export class BandClient {
           },
           body,
           signal: options.signal,
-          headersTimeout: this.#timeoutMs,
-          bodyTimeout: this.#timeoutMs,
+          timeoutMs: this.#timeoutMs,
         });
-        const text = await response.body.text();
-        if (response.statusCode < 300) return parseSuccess(response.statusCode, text);
-        failure = parseFailure(operation, response.statusCode, text, attempt, response.headers["retry-after"]);
+        if (response.statusCode < 300) return parseSuccess(response.statusCode, response.text);
+        failure = parseFailure(operation, response.statusCode, response.text, attempt, response.headers["retry-after"]);
         // A 429 was refused before any work happened, so even a POST can be sent again.
         if (response.statusCode === 429 || (response.statusCode >= 500 && retriable)) {
           waitMs = failure.retryAfter !== undefined ? failure.retryAfter * 1000 : this.#backoff(attempt);
@@ -134,17 +140,18 @@ export class BandClient {
     }
   }
 
-  #url(template: string, options: CallOptions): string {
+  /** The request path with its query: base path + the operation's template, parameters encoded. */
+  #path(template: string, options: CallOptions): string {
     const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => {
       const value = options.path?.[name];
       if (value === undefined) throw new Error(`missing path parameter ${name}`);
-      return encodeURIComponent(String(value));
+      return encodeSegment(String(value));
     });
-    const url = new URL(this.options.baseUrl + path);
+    const query = new URLSearchParams();
     for (const [name, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined && value !== null) url.searchParams.set(name, String(value));
+      if (value !== undefined && value !== null) query.set(name, String(value));
     }
-    return url.toString();
+    return query.size > 0 ? `${this.#basePath}${path}?${query}` : `${this.#basePath}${path}`;
   }
 
   /** Exponential backoff with full jitter. */
@@ -152,6 +159,12 @@ export class BandClient {
     const ceiling = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** attempt);
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
   }
+}
+
+/** A path segment; "." and ".." are escaped too, so an id can never climb to another endpoint. */
+function encodeSegment(value: string): string {
+  const encoded = encodeURIComponent(value);
+  return encoded === "." || encoded === ".." ? encoded.replaceAll(".", "%2E") : encoded;
 }
 
 function parseSuccess<T>(status: number, text: string): BandResult<T> {

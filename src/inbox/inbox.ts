@@ -24,6 +24,8 @@ export class Inbox {
   readonly #waiters: Waiter[] = [];
   /** Ids queued or handed out in this process: the exactly-once-per-process guarantee. */
   readonly #seen = new Set<string>();
+  /** How many messages of each chat are queued: offer() must know, per message, whether its chat has any. */
+  readonly #queuedPerChat = new Map<string, number>();
   deliveredTotal = 0;
   dropped = 0;
 
@@ -53,9 +55,10 @@ export class Inbox {
   /** Offers one message: handed straight to a matching waiter, queued, or refused when full (counted in dropped). */
   offer(message: InboxMessage): OfferResult {
     if (this.#seen.has(message.id)) return "duplicate";
-    const waiter = this.#servingOrder().find((w) => matches(w, message));
-    if (waiter && !this.#queue.some((m) => m.chat_id === message.chat_id)) {
-      this.#seen.add(message.id);
+    const waiter = this.#waiters.length === 0 ? undefined : this.#servingOrder().find((w) => matches(w, message));
+    // Straight to a waiter only when nothing of its chat is queued ahead of it: per-chat order comes first.
+    if (waiter && !this.#queuedPerChat.has(message.chat_id)) {
+      this.#remember(message.id);
       this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
       this.#handOut(waiter, [message]);
       return "queued";
@@ -66,6 +69,7 @@ export class Inbox {
     }
     this.#remember(message.id);
     this.#queue.push(message);
+    this.#countQueued(message.chat_id, 1);
     this.#serveWaiters();
     this.onChange(new Set([message.chat_id]), []);
     return "queued";
@@ -73,17 +77,30 @@ export class Inbox {
 
   /** Takes up to `max` queued messages (of one chat, when given) for which `accept` holds. */
   take(max: number, chatId?: string, accept?: (message: InboxMessage) => boolean): InboxMessage[] {
+    // The usual wait (any chat, no filter) takes the oldest: from the front, without scanning the whole queue.
+    const taken = chatId === undefined && !accept ? this.#queue.splice(0, max) : this.#takeMatching(max, chatId, accept);
+    if (taken.length === 0) return taken;
+    for (const message of taken) this.#countQueued(message.chat_id, -1);
+    this.deliveredTotal += taken.length;
+    this.onChange(new Set(taken.map((m) => m.chat_id)), taken);
+    return taken;
+  }
+
+  #takeMatching(max: number, chatId: string | undefined, accept: ((message: InboxMessage) => boolean) | undefined): InboxMessage[] {
     const taken: InboxMessage[] = [];
     const kept: InboxMessage[] = [];
     for (const message of this.#queue) {
       if (taken.length < max && (chatId === undefined || message.chat_id === chatId) && (!accept || accept(message))) taken.push(message);
       else kept.push(message);
     }
-    if (taken.length === 0) return taken;
-    this.#queue = kept;
-    this.deliveredTotal += taken.length;
-    this.onChange(new Set(taken.map((m) => m.chat_id)), taken);
+    if (taken.length > 0) this.#queue = kept;
     return taken;
+  }
+
+  #countQueued(chatId: string, delta: number): void {
+    const count = (this.#queuedPerChat.get(chatId) ?? 0) + delta;
+    if (count > 0) this.#queuedPerChat.set(chatId, count);
+    else this.#queuedPerChat.delete(chatId);
   }
 
   peek(chatId?: string): InboxMessage[] {
@@ -110,6 +127,7 @@ export class Inbox {
   requeue(messages: InboxMessage[]): void {
     if (messages.length === 0) return;
     this.#queue = [...messages, ...this.#queue];
+    for (const message of messages) this.#countQueued(message.chat_id, 1);
     this.deliveredTotal -= messages.length;
     this.#serveWaiters();
     this.onChange(new Set(messages.map((m) => m.chat_id)), []);

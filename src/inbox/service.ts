@@ -36,7 +36,8 @@ interface Room {
 
 interface InFlight {
   chatId: string;
-  claim: Promise<void>;
+  /** Resolves to whether the claim landed on Band. */
+  claim: Promise<boolean>;
 }
 
 const ROOM_EVENTS = ["message_created"] as const;
@@ -201,10 +202,11 @@ export class LiveService extends EventEmitter implements LiveInbox {
 
   async #mark(chatId: string, messageId: string, operation: "markAgentMessageProcessed" | "markAgentMessageFailed", body: unknown, signal?: AbortSignal) {
     const inFlight = this.#inFlight.get(messageId);
-    // Band needs an open processing attempt: wait for our claim, or claim now for a message we never handed out.
-    if (inFlight) await inFlight.claim;
-    else {
-      this.#inbox.take(1, chatId, (m) => m.id === messageId);
+    // Band needs an open processing attempt: wait for our claim, or claim now for a message we never handed out
+    // or whose claim never landed (the 422 rule below is only sound once an attempt is known to be open).
+    const claimed = inFlight ? await inFlight.claim : false;
+    if (!claimed) {
+      if (!inFlight) this.#inbox.take(1, chatId, (m) => m.id === messageId);
       await this.options.band.call("markAgentMessageProcessing", { path: { chat_id: chatId, id: messageId }, signal, idempotent: true });
     }
     try {
@@ -403,18 +405,18 @@ export class LiveService extends EventEmitter implements LiveInbox {
   }
 
   /** Claims a handed-out message on Band; retried, and reported (log and band_status) if it never lands. */
-  async #claim(message: InboxMessage): Promise<void> {
+  async #claim(message: InboxMessage): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.options.band.call("markAgentMessageProcessing", { path: { chat_id: message.chat_id, id: message.id }, idempotent: true });
-        return;
+        return true;
       } catch (error) {
         const final = attempt >= 4 || (error instanceof BandApiError && error.status >= 400 && error.status < 500 && error.status !== 429);
         if (final || this.#closed) {
           this.#claimFailures++;
           this.options.log.warn(`could not claim message ${message.id} in chat ${message.chat_id}`, { error: String(error) });
           this.emit("status");
-          return;
+          return false;
         }
         await sleep(jitteredBackoff(attempt, 500, 5_000));
       }

@@ -4,6 +4,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { addRandomFailures, type RandomFailures, type RandomFailuresHandle } from "./faults.js";
 import { createRestHandler, type FailRule, type RecordedRequest } from "./rest.js";
 import { FakeSocketServer } from "./socket.js";
 import { FakeStore, type ActorRecord, type Role } from "./store.js";
@@ -48,6 +49,8 @@ export interface FakeBand {
   delivery(messageId: string, agentId: string): DeliveryView;
   messages(roomId: string): ChatMessage[];
   failNext(count: number, status: number, options?: { path?: RegExp; method?: string; retryAfter?: number; code?: string }): void;
+  /** Fails a seeded share of REST calls until stopped (faults.ts). */
+  failRandomly(options: RandomFailures): RandomFailuresHandle;
   socket: FakeSocketServer;
   close(): Promise<void>;
 }
@@ -161,6 +164,7 @@ export async function startFakeBand(options: StartOptions = {}): Promise<FakeBan
     failNext: (count, status, rule = {}) => {
       if (count > 0) failRules.push({ remaining: count, status, ...rule });
     },
+    failRandomly: (options) => addRandomFailures(failRules, options),
     socket,
     async close() {
       await socket.close();

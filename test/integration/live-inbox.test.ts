@@ -274,7 +274,7 @@ describe("live inbox against the fake Band", () => {
     const { resources } = await c.client.listResources();
     const uris = resources.map((r) => r.uri);
     expect(uris).toEqual(expect.arrayContaining(["band://inbox", "band://status", "band://me", `band://inbox/${fake.room.id}`, `band://chats/${fake.room.id}/context`]));
-    const read = async (uri: string) => JSON.parse(String((await c.client.readResource({ uri })).contents[0]!.text));
+    const read = async (uri: string) => JSON.parse(((await c.client.readResource({ uri })).contents[0] as { text: string }).text);
     expect(await read(`band://inbox/${fake.room.id}`)).toHaveLength(1);
     expect(await read("band://status")).toMatchObject({ connection: "connected", inbox: { pending: 1 } });
     expect(await read("band://me")).toMatchObject({ id: fake.agent.id });

@@ -1,0 +1,45 @@
+/**
+ * `npm run bench`: the built server (dist/cli.js) over stdio with the SDK's Client, the fake Band in another
+ * process. Prints a table (each figure with its target) and writes bench/results.json; compares with the
+ * previous results.json when there is one. Not part of `npm test`.
+ *
+ * `npm run bench -- latency throughput` runs only those scenarios (first word of each name) and writes nothing.
+ * Knobs, for investigating: BENCH_CLI=<path> benches another build; BENCH_RUNS=<n> throughput runs (default 3);
+ * BENCH_CPU_PROF=<dir> writes V8 CPU profiles of the server and the fake; BENCH_SERVER_LOG=<file> keeps the
+ * server's stderr, with BENCH_LOG_LEVEL=debug for detail.
+ */
+import { join } from "node:path";
+import { machine, readPrevious, table, toResults, writeResults, type Figure } from "./report.js";
+import { backlog } from "./scenarios/backlog.js";
+import { coldStarts } from "./scenarios/coldstart.js";
+import { latency } from "./scenarios/latency.js";
+import { scale } from "./scenarios/scale.js";
+import { throughput } from "./scenarios/throughput.js";
+
+const RESULTS = join(import.meta.dirname, "results.json");
+
+const scenarios: [string, () => Promise<Figure[]>][] = [
+  ["cold start", () => coldStarts(7)],
+  ["latency", () => latency(500)],
+  ["throughput", () => throughput(20_000, 20, Number(process.env.BENCH_RUNS ?? 3))],
+  ["backlog drain", () => backlog(10_000, 100)],
+  ["scale", () => scale(1_000)],
+];
+
+const only = process.argv.slice(2);
+const previous = readPrevious(RESULTS);
+const m = machine();
+process.stdout.write(`band-mcp-server bench on ${m.cpu} × ${m.cpus}, ${m.memoryGb} GB, Node ${m.node} (${m.platform})\n`);
+const figures: Figure[] = [];
+for (const [name, run] of scenarios) {
+  if (only.length > 0 && !only.includes(name.split(" ")[0]!)) continue;
+  const started = performance.now();
+  process.stdout.write(`running ${name}…`);
+  figures.push(...(await run()));
+  process.stdout.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+}
+process.stdout.write(`\n${table(figures, previous)}\n`);
+if (only.length === 0) {
+  writeResults(RESULTS, toResults(figures));
+  process.stdout.write(`\nwrote ${RESULTS}\n`);
+}

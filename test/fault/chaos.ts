@@ -1,0 +1,192 @@
+import { randomUUID } from "node:crypto";
+import type { FakeBand } from "../fake-band/index.js";
+import { seededRandom } from "../fake-band/faults.js";
+
+/** The seed of this run: FAULT_SEED when given (to replay a failure), else random; always printed. */
+export function faultSeed(): number {
+  const given = process.env.FAULT_SEED;
+  return given !== undefined && given !== "" ? Number(given) >>> 0 : Math.floor(Math.random() * 2 ** 31);
+}
+
+export interface ChaosPlan {
+  /** Messages to post, spread over the ticks (one tick gets a burst, to overflow a small inbox). */
+  total: number;
+  ticks: number;
+  tickMs: number;
+  drops: number;
+  /** Upgrade refusals (503/429, some with retry_after), each followed by a drop so that they bite. */
+  refusals: number;
+  /** Heartbeat stalls long enough for the client's heartbeat timeout (in-process runs with short heartbeats). */
+  stalls: number;
+  stallMs: number;
+  badFrames: number;
+  roomsAdded: number;
+  /** Rooms the agent is removed from, and added back to a few ticks later. */
+  roomsLeft: number;
+  /** The share of REST calls answered 500, 503 or 429 (Retry-After 0 or 1), for the whole run. */
+  restFailureShare: number;
+  /** Server crashes (the caller kills and restarts the process; posting goes on meanwhile). */
+  crashes: number;
+}
+
+export interface ChaosRun {
+  posted: string[];
+  /** Drops that hit a live socket (a drop while it is already down does nothing). */
+  effectiveDrops: number;
+  /** What happened at which tick, for failure messages. */
+  log: string[];
+  restFailures: number;
+}
+
+type Action = (tick: number) => void | Promise<void>;
+
+/**
+ * Drives a fake Band through a seeded plan while messages flow: every decision (how many messages, which
+ * room, which fault at which tick) comes from the seed, so a failing run can be replayed with FAULT_SEED.
+ * Timing still varies between runs (real sockets), which is the point: each run explores another interleaving.
+ */
+export async function runChaos(
+  fake: FakeBand,
+  seed: number,
+  plan: ChaosPlan,
+  initialRooms: string[],
+  /** Kills and restarts the server; gets the ids posted so far. */
+  onCrash: (index: number, posted: readonly string[]) => Promise<void> = async () => undefined,
+): Promise<ChaosRun> {
+  const random = seededRandom(seed);
+  const int = (n: number) => Math.floor(random() * n);
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
+  const agentId = fake.agent.id;
+  const active = [...initialRooms];
+  const log: string[] = [];
+  const posted: string[] = [];
+  const background: Promise<void>[] = [];
+  let effectiveDrops = 0;
+  const drop = (code?: number) => {
+    if (fake.socket.connectedAgents().includes(agentId)) effectiveDrops++;
+    fake.socket.drop(agentId, code);
+  };
+
+  const actions = new Map<number, Action[]>();
+  const at = (tick: number, action: Action) => actions.set(tick, [...(actions.get(tick) ?? []), action]);
+  // Faults land on the middle ticks, so there is traffic before and after each; the last tick is quiet.
+  const someTick = () => 1 + int(plan.ticks - 3);
+
+  const sizes = spread(plan.total, plan.ticks, random);
+  for (let i = 0; i < plan.drops; i++) {
+    at(someTick(), (t) => {
+      const code = pick([undefined, 1000, 1011, 4000]);
+      log.push(`t${t}: drop socket (code ${code ?? "none"})`);
+      drop(code);
+    });
+  }
+  for (let i = 0; i < plan.refusals; i++) {
+    at(someTick(), (t) => {
+      const status = pick([503, 429] as const);
+      const count = 1 + int(2);
+      const retryAfter = pick([undefined, 0, 1]);
+      log.push(`t${t}: refuse ${count} upgrade(s) with ${status} retry_after ${retryAfter ?? "none"}, then drop`);
+      fake.socket.refuseUpgrades(status, { count, ...(retryAfter === undefined ? {} : { retryAfter }) });
+      drop();
+    });
+  }
+  for (let i = 0; i < plan.stalls; i++) {
+    at(someTick(), (t) => {
+      log.push(`t${t}: stall heartbeats for ${plan.stallMs} ms`);
+      fake.socket.stallHeartbeats(true);
+      background.push(sleep(plan.stallMs).then(() => fake.socket.stallHeartbeats(false)));
+    });
+  }
+  for (let i = 0; i < plan.badFrames; i++) {
+    at(someTick(), (t) => {
+      const frame = pick(badFrames(agentId, pick(active)));
+      log.push(`t${t}: bad frame ${frame.slice(0, 80)}`);
+      fake.socket.sendRaw(agentId, frame);
+    });
+  }
+  for (let i = 0; i < plan.roomsAdded; i++) {
+    at(someTick(), (t) => {
+      const room = fake.createRoom({ ownerId: fake.user.id, memberIds: [agentId] });
+      log.push(`t${t}: room ${room.id} added`);
+      active.push(room.id);
+    });
+  }
+  for (let i = 0; i < plan.roomsLeft; i++) {
+    const leaveAt = someTick();
+    let left: string | undefined;
+    at(leaveAt, (t) => {
+      // Never the first room: it always stays, so there is somewhere to post.
+      if (active.length < 2) return;
+      left = active.splice(1 + int(active.length - 1), 1)[0]!;
+      log.push(`t${t}: agent removed from room ${left}`);
+      fake.removeParticipant(left, agentId);
+    });
+    at(Math.min(plan.ticks - 2, leaveAt + 2 + int(4)), (t) => {
+      if (!left) return;
+      log.push(`t${t}: agent added back to room ${left}`);
+      fake.addParticipant(left, agentId);
+      active.push(left);
+    });
+  }
+  for (let i = 0; i < plan.crashes; i++) {
+    // Crashes are spaced out: each restart has time to connect before the next kill.
+    const tick = Math.floor(((i + 1) * plan.ticks) / (plan.crashes + 1)) + int(3) - 1;
+    at(tick, (t) => {
+      log.push(`t${t}: crash ${i + 1} (SIGKILL, restart)`);
+      background.push(onCrash(i, posted));
+    });
+  }
+
+  // Its own generator: how many REST calls happen depends on timing, and must not shift the plan's choices.
+  const rest = plan.restFailureShare > 0
+    ? fake.failRandomly({ share: plan.restFailureShare, random: seededRandom(seed ^ 0x5bd1e995), answers: [{ status: 500 }, { status: 503 }, { status: 429, retryAfter: 0 }, { status: 429, retryAfter: 1 }] })
+    : undefined;
+  try {
+    for (let tick = 0; tick < plan.ticks; tick++) {
+      for (const action of actions.get(tick) ?? []) await action(tick);
+      for (let i = 0; i < sizes[tick]!; i++) {
+        const roomId = pick(active);
+        posted.push(fake.postMessage(roomId, { senderId: fake.user.id, content: `chaos ${posted.length}`, mentions: [agentId] }).id);
+      }
+      await sleep(plan.tickMs);
+    }
+    await Promise.all(background);
+  } finally {
+    rest?.stop();
+    fake.socket.stallHeartbeats(false);
+  }
+  return { posted, effectiveDrops, log, restFailures: rest?.injected ?? 0 };
+}
+
+/** `total` split over `ticks`, unevenly, with one burst of about five ticks' worth. */
+function spread(total: number, ticks: number, random: () => number): number[] {
+  const weights = Array.from({ length: ticks }, () => 0.2 + random());
+  weights[1 + Math.floor(random() * (ticks - 3))]! += 5;
+  weights[ticks - 1] = 0;
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const sizes = weights.map((w) => Math.floor((w / sum) * total));
+  sizes[0]! += total - sizes.reduce((a, b) => a + b, 0);
+  return sizes;
+}
+
+/** Frames Band never sends: not JSON, not Phoenix, bad payloads, unknown events and topics, stray replies. */
+function badFrames(agentId: string, roomId: string): string[] {
+  const frame = (...parts: unknown[]) => JSON.stringify(parts);
+  return [
+    "this is not json",
+    "{\"event\":\"message_created\"",
+    frame(1, 2, 3),
+    JSON.stringify({ topic: `chat_room:${roomId}`, event: "message_created" }),
+    frame(null, null, `chat_room:${roomId}`, "message_created", { id: 42 }),
+    frame(null, null, `chat_room:${roomId}`, "message_created", null),
+    frame(null, null, `chat_room:${roomId}`, "mystery_event", { hello: "world" }),
+    frame(null, null, `nowhere:${roomId}`, "message_created", { id: randomUUID(), content: "ghost" }),
+    frame(null, "99999", "phoenix", "phx_reply", { status: "ok", response: {} }),
+    frame(null, null, `agent_rooms:${agentId}`, "room_added", { title: 5 }),
+    frame(null, null, `agent_rooms:${agentId}`, "room_removed", { id: randomUUID() }),
+    frame(null, null, `agent_rooms:${agentId}`, "room_added", { id: randomUUID(), title: "a room that does not exist" }),
+    frame(null, null, `room_participants:${roomId}`, "participant_added", { id: 7 }),
+  ];
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -60,6 +60,8 @@ export class LiveService extends EventEmitter implements LiveInbox {
   #lastEventAt: string | null = null;
   #closed = false;
   #claimFailures = 0;
+  /** Whether the room list has been read once: until then an unknown chat id may just not be known yet. */
+  #roomsListed = false;
 
   constructor(private readonly options: LiveServiceOptions) {
     super();
@@ -155,11 +157,12 @@ export class LiveService extends EventEmitter implements LiveInbox {
     return [...this.#rooms.values()].map(({ id, title }) => ({ id, ...(title ? { title } : {}) }));
   }
 
-  wait(options: WaitOptions): Promise<WaitResult> {
+  async wait(options: WaitOptions): Promise<WaitResult> {
     this.#assertUsable();
+    if (options.chatId !== undefined) await this.#ensureRoom(options.chatId, options.signal);
     const ready = this.#inbox.take(options.max, options.chatId, options.accept);
     if (ready.length > 0 || options.timeoutMs <= 0) {
-      return Promise.resolve({ messages: ready, timed_out: ready.length === 0, pending: this.#inbox.pending });
+      return { messages: ready, timed_out: ready.length === 0, pending: this.#inbox.pending };
     }
     return new Promise((resolve) => {
       const started = Date.now();
@@ -184,6 +187,22 @@ export class LiveService extends EventEmitter implements LiveInbox {
       const onAbort = () => remove() && finish([], false);
       options.signal.addEventListener("abort", onAbort, { once: true });
     });
+  }
+
+  /**
+   * A wait on a chat we have not joined: a room just created (its room_added may still be on the way) is joined
+   * now; an id Band does not know is an error at once rather than a wait that can only time out.
+   */
+  async #ensureRoom(chatId: string, signal: AbortSignal): Promise<void> {
+    if (!this.#roomsListed || this.#rooms.has(chatId)) return;
+    try {
+      const { data } = await this.options.band.call("getAgentChat", { path: { id: chatId }, signal });
+      this.#addRoom(data.id, data.title ?? undefined);
+    } catch (error) {
+      if (error instanceof BandApiError && (error.status === 404 || error.status === 422)) {
+        throw new ToolError(`You are not in a chat with id "${chatId}", so no message can arrive from it. Find your chats with band_list_chats.`);
+      }
+    }
   }
 
   async markProcessed(chatId: string, messageId: string, signal?: AbortSignal): Promise<{ id: string; status: string }> {
@@ -263,6 +282,7 @@ export class LiveService extends EventEmitter implements LiveInbox {
       return;
     }
     for (const id of [...this.#rooms.keys()]) if (!seen.has(id)) this.#removeRoom(id);
+    this.#roomsListed = true;
     this.emit("status");
   }
 

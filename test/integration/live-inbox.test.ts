@@ -283,4 +283,14 @@ describe("live inbox against the fake Band", () => {
     const { resourceTemplates } = await c.client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(expect.arrayContaining(["band://inbox/{chat_id}", "band://chats/{chat_id}/context"]));
   });
+
+  it("refuses to wait on a chat the agent is not in, instead of waiting out the timeout", async () => {
+    const c = await live();
+    await connectedWithRooms(c);
+    const started = Date.now();
+    const result = await call(c.client, "band_wait_for_message", { chat_id: "not-a-room", timeout_seconds: 10 });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/not in a chat.*band_list_chats/);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
 });

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { createApp, type App } from "./app.js";
 import { ConfigError, loadConfig, secretsOf, type ConfigFlags } from "./config.js";
 import { runDoctor } from "./doctor.js";
 import { createLogger } from "./log.js";
 import { startHttpServer, type HttpHandle } from "./mcp/http.js";
 import { createMcpServer } from "./mcp/server.js";
+import { BatchedStdioServerTransport } from "./mcp/stdio.js";
 import { VERSION } from "./version.js";
 
 const USAGE = `Usage: band-mcp-server [options]            serve MCP over stdio (default)
@@ -115,7 +115,7 @@ function exitOnShutdown(app: App, closeServer: () => Promise<unknown>, options: 
 async function serveStdio(app: App): Promise<void> {
   const server = createMcpServer(app);
   exitOnShutdown(app, () => server.close(), { onStdinClose: true });
-  await server.connect(new StdioServerTransport());
+  await server.connect(new BatchedStdioServerTransport());
   await app.start();
   app.log.info(`band-mcp-server ${VERSION} ready on stdio`);
 }

@@ -223,13 +223,13 @@ describe("live inbox against the fake Band", () => {
   });
 
   it("with a rejected key stays up: status unauthorized, inbox tools say which variable to fix", async () => {
-    const c = await live({ BAND_API_KEY: "band_a_wrongwrongwrongwrong0000" });
+    const c = await live({ BAND_API_KEY: "band_a_wrong-key-for-test" });
     const status = await c.app.status();
     expect(status).toMatchObject({ ok: false, connection: "unauthorized" });
     const wait = await call(c.client, "band_wait_for_message", { timeout_seconds: 1 });
     expect(wait.isError).toBe(true);
     expect(wait.text).toMatch(/BAND_API_KEY/);
-    expect(wait.text).not.toContain("wrongwrong");
+    expect(wait.text).not.toContain("wrong-key-for-test");
   });
 
   it("starts while Band is unreachable, reports connecting, and still answers tools", async () => {

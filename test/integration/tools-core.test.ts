@@ -388,7 +388,7 @@ describe("processing", () => {
 
 describe("failures", () => {
   it("a rejected key names BAND_API_KEY", async () => {
-    const bad = await connectInMemory(fake, { BAND_API_KEY: "band_a_notarealkey0000000000000" });
+    const bad = await connectInMemory(fake, { BAND_API_KEY: "band_a_not-a-real-key" });
     try {
       const result = await call(bad.client, "band_list_chats");
       expect(result.isError).toBe(true);

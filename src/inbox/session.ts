@@ -1,4 +1,5 @@
 import type { BandClient } from "../band/http.js";
+import { cursorPages } from "../band/pages.js";
 import type { Logger } from "../log.js";
 import type { InboxMessage, LiveInbox, StatusReport, WaitOptions, WaitResult } from "./live.js";
 
@@ -83,19 +84,16 @@ export class SessionInbox implements LiveInbox {
       const missing = new Set(messages.filter((m) => m.chat_id === chatId).map((m) => m.id));
       try {
         if (!this.band) throw new Error("no agent client");
-        let cursor: string | undefined;
+        let unread = false;
+        let pages = 0;
         // Band lists a chat's unprocessed messages oldest first; ours were handed out first, so they come early.
-        for (let page = 0; page < CHECK_PAGES && missing.size > 0; page++) {
-          const { data, metadata } = await this.band.call("listAgentMessages", { path: { chat_id: chatId }, query: { limit: 100, cursor } });
-          for (const raw of data ?? []) {
-            const id = (raw as { id?: unknown }).id;
-            if (typeof id === "string" && missing.delete(id)) open.add(id);
-          }
-          cursor = metadata?.has_more === true && typeof metadata.next_cursor === "string" ? metadata.next_cursor : undefined;
-          if (!cursor) break;
+        for await (const page of cursorPages(this.band, "listAgentMessages", chatId)) {
+          for (const raw of page.items) if (missing.delete(raw.id)) open.add(raw.id);
+          unread = page.hasMore;
+          if (++pages >= CHECK_PAGES || missing.size === 0) break;
         }
         // Pages left unread: Band did not say, so keep them.
-        if (missing.size > 0 && cursor) for (const id of missing) open.add(id);
+        if (unread) for (const id of missing) open.add(id);
       } catch (error) {
         this.log.warn(`could not check chat ${chatId} on Band before requeueing; requeueing anyway`, { error: String(error) });
         for (const id of missing) open.add(id);

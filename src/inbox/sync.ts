@@ -1,11 +1,10 @@
 import { BandApiError, type BandClient } from "../band/http.js";
 import { renderMessage } from "../band/mentions.js";
+import { cursorPages } from "../band/pages.js";
 import type { Participant } from "../band/participants.js";
 import type { Logger } from "../log.js";
 import { messageCreated, type BandMessage } from "../realtime/events.js";
 import type { InboxMessage } from "./live.js";
-
-const PAGE = 100;
 
 /**
  * Every not-yet-processed message of a room, oldest first, through `GET …/messages` cursor pages (this includes
@@ -15,11 +14,9 @@ const PAGE = 100;
 export async function fetchBacklog(band: BandClient, chatId: string, isNew: (m: BandMessage) => boolean, space: () => number, log: Logger): Promise<BandMessage[]> {
   const out: BandMessage[] = [];
   let fresh = 0;
-  let cursor: string | undefined;
   try {
-    do {
-      const { data, metadata } = await band.call("listAgentMessages", { path: { chat_id: chatId }, query: { limit: PAGE, cursor } });
-      for (const raw of data ?? []) {
+    for await (const page of cursorPages(band, "listAgentMessages", chatId)) {
+      for (const raw of page.items) {
         const parsed = messageCreated.safeParse(raw);
         if (!parsed.success) log.warn(`skipped a malformed message in room ${chatId}'s backlog`);
         else {
@@ -27,8 +24,8 @@ export async function fetchBacklog(band: BandClient, chatId: string, isNew: (m: 
           if (isNew(parsed.data)) fresh++;
         }
       }
-      cursor = metadata?.has_more === true && typeof metadata.next_cursor === "string" ? metadata.next_cursor : undefined;
-    } while (cursor !== undefined && fresh < space());
+      if (fresh >= space()) break;
+    }
     return out;
   } catch (error) {
     // A Band without the cursor listing still has /messages/next: at least the oldest message is not missed.

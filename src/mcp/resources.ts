@@ -1,6 +1,7 @@
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { App } from "../app.js";
+import { cursorPages } from "../band/pages.js";
 import { messageCreated } from "../realtime/events.js";
 import { toInboxMessage } from "../inbox/sync.js";
 
@@ -80,15 +81,13 @@ async function transcript(app: App, chatId: string) {
   if (!app.agent) return [];
   const participants = await app.participants.list(chatId);
   const messages = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < TRANSCRIPT_PAGES; page++) {
-    const { data, metadata } = await app.agent.call("getAgentChatContext", { path: { chat_id: chatId }, query: { limit: 100, cursor } });
-    for (const raw of data ?? []) {
+  let pages = 0;
+  for await (const page of cursorPages(app.agent, "getAgentChatContext", chatId)) {
+    for (const raw of page.items) {
       const parsed = messageCreated.safeParse(raw);
       if (parsed.success) messages.push(toInboxMessage(parsed.data, chatId, undefined, participants));
     }
-    cursor = metadata?.has_more === true && typeof metadata.next_cursor === "string" ? metadata.next_cursor : undefined;
-    if (!cursor) break;
+    if (++pages >= TRANSCRIPT_PAGES) break;
   }
   return messages;
 }

@@ -80,6 +80,7 @@ describe(`fault injection (seed ${SEED})`, () => {
     expect(run.posted).toHaveLength(MESSAGES);
     expect(run.restFailures, "REST faults were injected").toBeGreaterThan(0);
     // Bounded: the inbox never held more than its capacity, and nothing is left queued or claimed.
+    expect(inbox.values.length, "inbox samples taken").toBeGreaterThan(0);
     expect(Math.max(...inbox.values.map((v) => v.pending))).toBeLessThanOrEqual(CAPACITY);
     expect(status.inbox).toMatchObject({ pending: 0, in_flight: 0 });
     // Each drop that hit a live socket was followed by a new one (and it is connected now).
@@ -148,6 +149,7 @@ describe(`fault injection (seed ${SEED})`, () => {
     process.stdout.write(`stdio fault run (seed ${SEED}): ${claimedAtKills} claimed messages redelivered after crashes, ${run.restFailures} REST faults in ${fake.requests.length} requests\n`);
     expect(status.inbox).toMatchObject({ pending: 0, in_flight: 0 });
     expect(status.connection).toBe("connected");
+    expect(rss.length, "RSS samples taken").toBeGreaterThan(0);
     expect(Math.max(...rss), "server RSS (MB) stayed bounded").toBeLessThan(200);
   }, 60_000);
 });

@@ -70,7 +70,8 @@ describe("HTTP sessions over one shared inbox", () => {
     const live = app.app.live!;
     const session = new SessionInbox(live, app.app.agent, app.app.log);
     const sent = post("done here");
-    await session.wait({ timeoutMs: 5_000, max: 10, signal: never });
+    expect((await session.wait({ timeoutMs: 5_000, max: 10, signal: never })).messages.map((m) => m.id)).toEqual([sent.id]);
+    expect(session.unacknowledged).toBe(1);
     await session.markProcessed(fake.room.id, sent.id);
     expect(session.unacknowledged).toBe(0);
     const blocked = session.wait({ timeoutMs: 20_000, max: 10, signal: never });

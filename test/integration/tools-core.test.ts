@@ -405,7 +405,7 @@ describe("failures", () => {
       expect(result.isError).toBe(true);
       expect(result.text).toContain("401");
       expect(result.text).toContain("BAND_API_KEY");
-      expect(result.text).not.toContain("notarealkey");
+      expect(result.text).not.toContain("not-a-real-key");
     } finally {
       await bad.close();
     }

@@ -2,7 +2,7 @@
  * Seeded, standing faults for fault-injection tests: a share of REST calls answered with an error, drawn from
  * a seeded generator so that a run can be repeated from its printed seed.
  */
-import type { FailRule } from "./rest.js";
+import type { FailRule } from "../../src/sandbox/rest.js";
 
 /** mulberry32: small, fast and good enough to drive a test; the same seed gives the same sequence. */
 export function seededRandom(seed: number): () => number {

@@ -5,9 +5,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { addRandomFailures, type RandomFailures, type RandomFailuresHandle } from "./faults.js";
-import { createRestHandler, type FailRule, type RecordedRequest } from "./rest.js";
-import { FakeSocketServer } from "./socket.js";
-import { FakeStore, type ActorRecord, type Role } from "./store.js";
+import { createRestHandler, type FailRule, type RecordedRequest } from "../../src/sandbox/rest.js";
+import { FakeSocketServer } from "../../src/sandbox/socket.js";
+import { FakeStore, type ActorRecord, type Role } from "../../src/sandbox/store.js";
 
 export interface Actor {
   id: string;

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { Socket, type Channel, type SocketConnectOption } from "phoenix";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
-import { FakeSocketServer, type FakeSocketServerOptions } from "../fake-band/socket.js";
+import { FakeSocketServer, type FakeSocketServerOptions } from "../../src/sandbox/socket.js";
 
 const AGENT = "agent-1";
 const KEY = "band_a_one";

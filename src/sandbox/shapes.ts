@@ -3,7 +3,7 @@
  * generated from spec/openapi.json, so a field the spec does not know (or a missing required one) fails
  * the typecheck instead of slipping into tests.
  */
-import type { components } from "../../src/band/generated/openapi.js";
+import type { components } from "../band/generated/openapi.js";
 import type { ContactRecord, ContactRequestRecord } from "./contacts.js";
 import type { MemoryRecord } from "./memories.js";
 import type { ActorRecord, FakeStore, ParticipantRecord, RoomRecord } from "./store.js";

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 
 export interface Target {
-  op: "<" | ">=" | "=";
+  op: "<" | "<=" | ">=" | "=";
   value: number;
 }
 
@@ -31,7 +31,16 @@ export function machine(): Results["machine"] {
 export function passes(figure: Figure): boolean | undefined {
   const t = figure.target;
   if (!t) return undefined;
-  return t.op === "<" ? figure.value < t.value : t.op === ">=" ? figure.value >= t.value : figure.value === t.value;
+  switch (t.op) {
+    case "<":
+      return figure.value < t.value;
+    case "<=":
+      return figure.value <= t.value;
+    case ">=":
+      return figure.value >= t.value;
+    case "=":
+      return figure.value === t.value;
+  }
 }
 
 /** Three significant digits are plenty for timings on a shared machine, and keep results.json diffs small. */

@@ -15,10 +15,12 @@ import { coldStarts } from "./scenarios/coldstart.js";
 import { latency } from "./scenarios/latency.js";
 import { scale } from "./scenarios/scale.js";
 import { throughput } from "./scenarios/throughput.js";
+import { toolList } from "./scenarios/toollist.js";
 
 const RESULTS = join(import.meta.dirname, "results.json");
 
 const scenarios: [string, () => Promise<Figure[]>][] = [
+  ["tool list", () => toolList()],
   ["cold start", () => coldStarts(7)],
   ["latency", () => latency(500)],
   ["throughput", () => throughput(20_000, 20, Number(process.env.BENCH_RUNS ?? 3))],

@@ -5,17 +5,17 @@ import type { BandResult } from "../band/http.js";
 import { ToolError } from "../errors.js";
 
 /** Shared argument schemas, so every tool describes the same id the same way. */
-export const chatId = z.string().trim().min(1).max(100).describe("Chat room id (from band_list_chats or band_get_inbox).");
-export const messageId = z.string().trim().min(1).max(100).describe("Message id (from band_wait_for_message, band_get_inbox or band_list_messages).");
+export const chatId = z.string().trim().min(1).max(100).describe("From band_list_chats.");
+export const messageId = z.string().trim().min(1).max(100).describe("From band_wait_for_message or band_list_messages.");
 
 export const cursorInput = {
-  cursor: z.string().max(2000).optional().describe("Opaque cursor from a previous call's next_cursor, to get the next page."),
-  limit: z.number().int().min(1).max(100).optional().describe("Items per page (1-100)."),
+  cursor: z.string().max(2000).optional().describe("next_cursor from the previous page."),
+  limit: z.number().int().min(1).max(100).optional().describe("Items per page."),
 };
 
 export const pageInput = {
   page: z.number().int().min(1).max(10_000).optional().describe("Page number, starting at 1."),
-  page_size: z.number().int().min(1).max(100).optional().describe("Items per page (1-100)."),
+  page_size: z.number().int().min(1).max(100).optional().describe("Items per page."),
 };
 
 /** A Band object passed through as Band shaped it (the spec's fields, plus any Band adds later). */

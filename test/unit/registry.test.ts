@@ -6,6 +6,7 @@ import { OPERATIONS } from "../../src/band/generated/operations.js";
 import { DEFAULT_TOOLSETS, TOOLSETS } from "../../src/config.js";
 import { ALL_TOOLS, selectTools } from "../../src/tools/index.js";
 import { withToolTable } from "../../scripts/readme-tools.js";
+import { TOOL_BUDGET_PER_TOOL, toolListCost } from "../../scripts/tool-budget.js";
 
 const root = join(import.meta.dirname, "../..");
 const toolsDir = join(root, "src/tools");
@@ -68,6 +69,14 @@ describe("tool registry contract", () => {
     expect(readOnly.length).toBeGreaterThan(0);
     expect(readOnly.every((t) => t.annotations.readOnlyHint)).toBe(true);
     expect(selectTools({ ...surface, toolsets: TOOLSETS, hasAgentKey: false, hasUserKey: true }).every((t) => t.toolset === "human")).toBe(true);
+  });
+
+  it("keeps what the model reads of the default tool list within its budget per tool", async () => {
+    const cost = await toolListCost(DEFAULT_TOOLSETS);
+    expect(cost.tools).toBe(selectTools({ toolsets: DEFAULT_TOOLSETS, readOnly: false, live: true, hasAgentKey: true, hasUserKey: false }).length);
+    // Measured on the wire: the per-tool figure must include the SDK's JSON Schema, not just our descriptions.
+    expect(cost.byTool.every((t) => t.chars > 150)).toBe(true);
+    expect(cost.perTool, JSON.stringify(cost.byTool.slice(0, 5))).toBeLessThanOrEqual(TOOL_BUDGET_PER_TOOL);
   });
 
   it("matches the README's generated tool table", () => {

@@ -7,7 +7,7 @@ export default defineTool({
   toolset: "chats",
   title: "Get a Band chat",
   description:
-    "Returns one Band chat room this agent participates in: id, title, task_id and timestamps. Use it to check a chat's title or linked task. Find chat ids with band_list_chats.",
+    "One chat room you are in: id, title, task_id, timestamps.",
   input: { chat_id: chatId },
   output: chatRoomOutput,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

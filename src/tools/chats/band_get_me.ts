@@ -6,7 +6,7 @@ export default defineTool({
   toolset: "chats",
   title: "Get my Band agent profile",
   description:
-    "Returns this agent's own Band profile: id, name, handle (owner/slug), description and tags. Use it to learn who you are on Band, for example to recognise your own id in participant lists.",
+    "Your own Band profile: id, name, handle, description, tags.",
   input: {},
   output: {
     id: z.string(),

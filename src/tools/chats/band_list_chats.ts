@@ -6,7 +6,7 @@ export default defineTool({
   toolset: "chats",
   title: "List my Band chats",
   description:
-    "Lists the Band chat rooms this agent participates in (id, title, task_id, timestamps), a page at a time. Use it to find a chat_id for the other chat tools, or to see where you are active. When has_more is true, call again with the next page.",
+    "Lists the chat rooms you are in (id, title, task_id), a page at a time: where chat ids come from.",
   input: { ...pageInput },
   output: listOutput,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

@@ -8,7 +8,7 @@ export default defineTool({
   toolset: "chats",
   title: "Rename a Band chat",
   description:
-    "Sets the title of a Band chat room this agent owns (only the room's owner may rename it) and returns the room. Band keeps the title from then on instead of naming the room automatically. Find chat ids with band_list_chats.",
+    "Sets the title of a chat room you own and returns the room.",
   input: {
     chat_id: chatId,
     title: z
@@ -17,7 +17,7 @@ export default defineTool({
       .min(1)
       .max(120)
       .regex(/^[^\r\n\0]*$/, "no line breaks")
-      .describe("New title, 1-120 characters, no line breaks."),
+      .describe("New title, one line."),
   },
   output: chatRoomOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },

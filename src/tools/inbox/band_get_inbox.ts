@@ -7,9 +7,9 @@ export default defineTool({
   toolset: "inbox",
   title: "Peek at the Band inbox",
   description:
-    "Lists the messages queued for you without taking them (they stay queued; nothing is claimed). Use it to see what is waiting, optionally for one chat; use band_wait_for_message to actually receive and claim them.",
+    "Peeks at the messages queued for you without claiming them; band_wait_for_message receives them.",
   input: {
-    chat_id: z.string().trim().min(1).max(100).optional().describe("Only this chat's messages (ids from band_list_chats)."),
+    chat_id: z.string().trim().min(1).max(100).optional().describe("Only this chat."),
   },
   output: { messages: z.array(inboxMessage), pending: z.number().int() },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

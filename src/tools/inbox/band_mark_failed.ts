@@ -8,11 +8,11 @@ export default defineTool({
   toolset: "inbox",
   title: "Mark a Band message failed",
   description:
-    "Tells Band you could not handle a message, with the reason. The message stays unprocessed on Band, so a later run (or another process after a restart) can retry it. Use it instead of band_mark_processed when the work failed.",
+    "Marks a message as failed, with the reason. It stays unprocessed on Band, so a later run can retry it.",
   input: {
     chat_id: chatId,
     message_id: messageId,
-    error: z.string().trim().min(1).max(2000).describe("What went wrong, in a sentence."),
+    error: z.string().trim().min(1).max(2000).describe("What went wrong."),
   },
   output: markResult,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

@@ -7,7 +7,7 @@ export default defineTool({
   toolset: "inbox",
   title: "Mark a Band message processed",
   description:
-    "Tells Band you have finished handling a message, so it is never delivered again (not after a restart either). Call it after acting on a message from band_wait_for_message, unless you already replied with band_send_message and reply_to_message_id (that marks it for you).",
+    "Marks a message handled, so Band never delivers it again (a reply with reply_to_message_id already does this).",
   input: { chat_id: chatId, message_id: messageId },
   output: markResult,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },

@@ -6,7 +6,7 @@ export default defineTool({
   toolset: "inbox",
   title: "Band connection status",
   description:
-    "Reports whether this server is live on Band: who you are, the socket connection (connected, connecting, disconnected, conflict = another process holds this agent's connection, unauthorized = bad key, disabled = BAND_LIVE=false), chats joined, inbox counters and reconnects. Call it when messages seem not to arrive or a tool reports a connection problem; `detail` says what to fix.",
+    "Whether this server is live on Band: who you are, the connection (connected, connecting, disconnected, conflict = another process holds this agent, unauthorized = bad key, disabled), chats joined, inbox counts. Call it when messages seem not to arrive; `detail` says what to fix.",
   input: {},
   output: {
     ok: z.boolean(),

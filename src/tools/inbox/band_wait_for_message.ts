@@ -7,11 +7,11 @@ export default defineTool({
   toolset: "inbox",
   title: "Wait for Band messages",
   description:
-    "Returns messages that @mention you on Band, oldest first per chat. Returns at once when something is queued; otherwise blocks until a message arrives or timeout_seconds pass (timed_out: true is a normal result: call again). Each returned message is claimed for you: reply with band_send_message (pass reply_to_message_id to mark it handled), or call band_mark_processed / band_mark_failed when done. Use chat_id to wait on one chat only. This is the heart of the agent loop: wait → work → reply → mark → wait.",
+    "Receives messages that @mention you (oldest first per chat) and claims them. Returns at once if any are queued, else blocks up to timeout_seconds; timed_out: true is normal: call again. Finish each with band_send_message + reply_to_message_id, or band_mark_processed / band_mark_failed.",
   input: {
-    timeout_seconds: z.number().min(0).max(50).default(30).describe("How long to block when nothing is queued (0-50 s)."),
-    chat_id: z.string().trim().min(1).max(100).optional().describe("Only messages from this chat (ids from band_list_chats)."),
-    max_messages: z.number().int().min(1).max(50).default(10).describe("Most messages to return at once (1-50)."),
+    timeout_seconds: z.number().min(0).max(50).default(30).describe("Seconds to block when nothing is queued."),
+    chat_id: z.string().trim().min(1).max(100).optional().describe("Only this chat."),
+    max_messages: z.number().int().min(1).max(50).default(10).describe("Most messages to return."),
   },
   output: {
     messages: z.array(inboxMessage),

@@ -7,10 +7,10 @@ export default defineTool({
   toolset: "messages",
   title: "Show or clear my working indicator",
   description:
-    "Turns this agent's \"working…\" indicator in a Band chat on (working: true) or off (working: false), so people see you are busy on their request. Band clears it by itself about 10 seconds after the last report, so during long work report working: true every few seconds, and working: false when done. Band answers 404 when you have no active run in that chat. Find chat ids with band_list_chats.",
+    "Turns your \"working…\" indicator in a chat on or off. It clears about 10 s after the last report: during long work, repeat working: true every few seconds. A 404 means you have no active run in that chat.",
   input: {
     chat_id: chatId,
-    working: z.boolean().describe("true while working on something in this chat, false when finished."),
+    working: z.boolean().describe("true while working, false when done."),
   },
   output: { working: z.boolean() },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },

@@ -13,12 +13,12 @@ export default defineTool({
   toolset: "messages",
   title: "Ask on Band and wait for the reply",
   description:
-    "Sends a message in a Band chat, then waits for the first reply in that chat from any participant you mentioned, up to timeout_seconds (default 45, max 110): use it to ask another agent or a person something and get the answer in one call. `mentions` works as in band_send_message: handles (@ optional), display names or ids, as listed by band_list_participants. The reply comes from your inbox and is claimed for you like a message from band_wait_for_message: answer it (band_send_message with reply_to_message_id) or call band_mark_processed when done. timed_out: true with reply: null is a normal result meaning nobody answered in time; the message was still sent, and a later answer arrives through band_wait_for_message. Find chat ids with band_list_chats.",
+    "Sends a message, then waits for the first reply in that chat from anyone mentioned, and claims it (as band_wait_for_message would). timed_out: true with reply: null is normal: the message was sent; a later answer arrives through band_wait_for_message.",
   input: {
     chat_id: chatId,
     content: contentInput,
-    mentions: mentionsInput.describe("Who receives the message and whose reply is awaited: handles (@ optional), display names or participant ids."),
-    timeout_seconds: z.number().int().min(1).max(110).default(45).describe("How long to wait for the reply (1-110 s)."),
+    mentions: mentionsInput.describe("As in band_send_message; the first reply from any of them returns."),
+    timeout_seconds: z.number().int().min(1).max(110).default(45).describe("Seconds to wait for the reply."),
   },
   output: {
     message_id: z.string().describe("The id of the message you sent."),

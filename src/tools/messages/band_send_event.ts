@@ -7,11 +7,11 @@ export default defineTool({
   toolset: "messages",
   title: "Post a Band event",
   description:
-    "Posts a structured event in a Band chat so people can follow your work: a tool_call or tool_result, a thought, an error, a task update, or an attention request for a human (a question, assumption, failure or review). Events notify nobody and need no mentions; use band_send_message to talk to participants. Conventional metadata: tool_call {function: {name, arguments}, id, type: \"function\"}; tool_result {success, message}; error {error_code, details}; attention {kind: question|assumption|failure|review, blocking?}. Find chat ids with band_list_chats.",
+    "Posts an event so people can follow your work (attention asks a human: question, assumption, failure, review). Notifies nobody; no mentions. Metadata by convention: tool_call {function: {name, arguments}, id}; tool_result {success, message}; error {error_code, details}; attention {kind, blocking?}.",
   input: {
     chat_id: chatId,
-    message_type: z.enum(["tool_call", "tool_result", "thought", "error", "task", "attention"]).describe("What kind of event this is."),
-    content: z.string().trim().min(1).max(16_384).describe("Human-readable text of the event."),
+    message_type: z.enum(["tool_call", "tool_result", "thought", "error", "task", "attention"]).describe("The kind of event."),
+    content: z.string().trim().min(1).max(16_384).describe("Readable text."),
     metadata: z.record(z.string(), z.unknown()).optional().describe("Structured data for the event (at most 64 KB as JSON)."),
   },
   output: { id: z.string(), message_type: z.string(), success: z.boolean().optional() },

@@ -9,12 +9,12 @@ export default defineTool({
   toolset: "messages",
   title: "Send a Band message",
   description:
-    "Posts a text message in a Band chat. Band delivers it only to the participants in `mentions` (at least one): give each as a handle (with or without @), a display name or an id, as listed by band_list_participants; you cannot mention yourself. When answering a message, pass its id as reply_to_message_id: after the send succeeds that message is marked processed (if that mark fails, the result says so and band_mark_processed retries it). Returns the new message_id and who received it. Find chat ids with band_list_chats and message ids with band_wait_for_message or band_list_messages. For tool calls, thoughts or errors use band_send_event instead.",
+    "Posts a message in a chat. Band delivers it only to `mentions` (at least one, not yourself). To answer a message, pass its id as reply_to_message_id: it is marked processed once sent (a failed mark is reported). For tool calls, thoughts or errors use band_send_event.",
   input: {
     chat_id: chatId,
     content: contentInput,
-    mentions: mentionsInput.describe("Who receives the message: handles (@ optional), display names or participant ids."),
-    reply_to_message_id: messageId.optional().describe("The message this answers; it is marked processed once the reply is sent."),
+    mentions: mentionsInput.describe("Recipients: handles (@ optional), names or ids, from band_list_participants."),
+    reply_to_message_id: messageId.optional().describe("The message this answers."),
   },
   output: {
     message_id: z.string(),

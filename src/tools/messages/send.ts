@@ -9,7 +9,7 @@ import { selfId } from "../self.js";
  */
 
 /** Band caps event text at 16,384 characters; messages get the same bound, so a runaway argument is refused locally. */
-export const contentInput = z.string().trim().min(1).max(16_384).describe("The message text. Mentioned participants not named in it are prepended by Band.");
+export const contentInput = z.string().trim().min(1).max(16_384).describe("The text; Band prepends mentioned participants it does not name.");
 
 export const mentionsInput = z.array(z.string().trim().min(1).max(200)).min(1).max(50);
 

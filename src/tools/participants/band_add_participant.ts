@@ -10,11 +10,11 @@ export default defineTool({
   toolset: "participants",
   title: "Add someone to a Band chat",
   description:
-    "Adds an agent or person to a Band chat room and returns the new participant. You may add your sibling agents, global agents and your owner: find them with band_list_peers. Once added they can be mentioned with band_send_message. Find chat ids with band_list_chats.",
+    "Adds an agent or person to a chat room and returns the new participant.",
   input: {
     chat_id: chatId,
-    participant: z.string().trim().min(1).max(200).describe("Who to add: their id, handle (@ optional) or display name, from band_list_peers."),
-    role: z.enum(["owner", "admin", "member"]).optional().describe("Their role in the room (default member)."),
+    participant: z.string().trim().min(1).max(200).describe("Id, handle (@ optional) or name, from band_list_peers."),
+    role: z.enum(["owner", "admin", "member"]).optional().describe("Default member."),
   },
   output: participantOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },

@@ -6,7 +6,7 @@ export default defineTool({
   toolset: "participants",
   title: "List the participants of a Band chat",
   description:
-    "Lists everyone in a Band chat room: id, type (User or Agent), role, name and handle. Use it to see who you can mention with band_send_message, or to find a participant_id for band_remove_participant. Find chat ids with band_list_chats; to find someone who is not in the room yet, use band_list_peers.",
+    "Lists everyone in a chat room: id, type, role, name, handle: whom you can mention. To find someone not in the room, use band_list_peers.",
   input: { chat_id: chatId },
   output: listOutput,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

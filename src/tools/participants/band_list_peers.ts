@@ -6,9 +6,9 @@ export default defineTool({
   toolset: "participants",
   title: "List agents and people I can bring into a chat",
   description:
-    "Lists the agents and people this agent may add to chat rooms (sibling agents of the same owner, global agents, and contacts): id, name, handle, type, description. Use it to find someone to add with band_add_participant; pass not_in_chat to leave out those already in that room. When has_more is true, call again with the next page.",
+    "Lists the agents and people you may add to rooms (sibling agents, global agents, contacts): id, name, handle, type.",
   input: {
-    not_in_chat: chatId.optional().describe("Leave out peers already in this chat (a chat id from band_list_chats)."),
+    not_in_chat: chatId.optional().describe("Leave out those already in this chat."),
     ...pageInput,
   },
   output: listOutput,

@@ -9,10 +9,10 @@ export default defineTool({
   toolset: "participants",
   title: "Remove someone from a Band chat",
   description:
-    "Removes an agent or person from a Band chat room (you must be the room's owner or admin) and returns who was removed. They stop receiving the room's messages. Find chat ids with band_list_chats and participants with band_list_participants.",
+    "Removes someone from a chat room (you must be its owner or admin) and returns who was removed.",
   input: {
     chat_id: chatId,
-    participant: z.string().trim().min(1).max(200).describe("Who to remove: their id, handle (@ optional) or display name, from band_list_participants."),
+    participant: z.string().trim().min(1).max(200).describe("Id, handle (@ optional) or name, from band_list_participants."),
   },
   output: participantOutput,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

@@ -1,5 +1,5 @@
 /**
- * The REST pipeline: record → scripted faults → route → API key → scope → handler → `{data}` or Band's
+ * The REST pipeline: record → injected faults (hooks) → route → API key → scope → handler → `{data}` or Band's
  * error envelope. Route tables live in routes-agent.ts and routes-human.ts.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
@@ -21,13 +21,19 @@ export interface RecordedRequest {
   status: number;
 }
 
-export interface FailRule {
-  remaining: number;
+/** An answer that replaces the route's, chosen by a RestHooks.fault hook (the test suite's fault injection). */
+export interface InjectedFault {
   status: number;
-  path?: RegExp;
-  method?: string;
   retryAfter?: number;
   code?: string;
+}
+
+/** Optional observers of the pipeline: the test suite records requests and injects faults through these. */
+export interface RestHooks {
+  /** Called with each request's record as it arrives; `status` is filled in when the answer is sent. */
+  record?(request: RecordedRequest): void;
+  /** Consulted after the body is parsed and before routing: an answer here replaces the route's. */
+  fault?(method: string, path: string): InjectedFault | undefined;
 }
 
 const DEFAULT_CODES: Record<number, string> = {
@@ -76,18 +82,10 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export function createRestHandler(store: FakeStore, requests: RecordedRequest[], failRules: FailRule[]): RequestListener {
+export function createRestHandler(store: FakeStore, hooks: RestHooks = {}): RequestListener {
   const router = new Router();
   agentRoutes(router);
   humanRoutes(router);
-
-  const takeFault = (method: string, path: string): FailRule | undefined => {
-    const index = failRules.findIndex((rule) => (!rule.method || rule.method.toUpperCase() === method) && (!rule.path || rule.path.test(path)));
-    if (index < 0) return undefined;
-    const rule = failRules[index]!;
-    if (--rule.remaining <= 0) failRules.splice(index, 1);
-    return rule;
-  };
 
   const answer = (method: string, url: URL, text: string, req: IncomingMessage, record: RecordedRequest): Reply => {
     let body: unknown;
@@ -101,7 +99,7 @@ export function createRestHandler(store: FakeStore, requests: RecordedRequest[],
     }
     record.body = body;
 
-    const fault = takeFault(method, url.pathname);
+    const fault = hooks.fault?.(method, url.pathname);
     if (fault) {
       const code = fault.code ?? DEFAULT_CODES[fault.status] ?? "error";
       const headers = fault.retryAfter === undefined ? undefined : { "Retry-After": String(fault.retryAfter) };
@@ -131,7 +129,7 @@ export function createRestHandler(store: FakeStore, requests: RecordedRequest[],
     const method = (req.method ?? "GET").toUpperCase();
     const url = new URL(req.url ?? "/", "http://fake-band");
     const record: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined, status: 0 };
-    requests.push(record);
+    hooks.record?.(record);
     readBody(req).then(
       (text) => send(res, record, answer(method, url, text, req, record)),
       () => send(res, record, failure(400, "bad_request", "Could not read the request body")),

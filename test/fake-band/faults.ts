@@ -2,7 +2,23 @@
  * Seeded, standing faults for fault-injection tests: a share of REST calls answered with an error, drawn from
  * a seeded generator so that a run can be repeated from its printed seed.
  */
-import type { FailRule } from "../../src/sandbox/rest.js";
+import type { InjectedFault } from "../../src/sandbox/rest.js";
+
+/** A scripted failure: the next `remaining` requests matching `method` and `path` get this answer. */
+export interface FailRule extends InjectedFault {
+  remaining: number;
+  path?: RegExp;
+  method?: string;
+}
+
+/** The first rule matching the request, used up by one (the band's RestHooks.fault). */
+export function takeFault(rules: FailRule[], method: string, path: string): FailRule | undefined {
+  const index = rules.findIndex((rule) => (!rule.method || rule.method.toUpperCase() === method) && (!rule.path || rule.path.test(path)));
+  if (index < 0) return undefined;
+  const rule = rules[index]!;
+  if (--rule.remaining <= 0) rules.splice(index, 1);
+  return rule;
+}
 
 /** mulberry32: small, fast and good enough to drive a test; the same seed gives the same sequence. */
 export function seededRandom(seed: number): () => number {
@@ -41,7 +57,7 @@ export interface RandomFailuresHandle {
 }
 
 /**
- * Adds a standing rule to the fake's failNext rules (rest.ts). That pipeline asks each rule's `path.test(path)`
+ * Adds a standing rule to the fake's failNext rules. takeFault asks each rule's `path.test(path)`
  * and then reads its status, so the chance is drawn in `test` and the drawn answer is what the rule reads back;
  * `remaining` never runs out, so the rule stays until stopped.
  */

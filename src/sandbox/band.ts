@@ -1,0 +1,155 @@
+/**
+ * `startBand()`: Band's REST API and Subscriptions socket on one local HTTP server, over the in-memory model
+ * (store.ts), with the controls to build a world and the views to inspect it. The sandbox command and the test
+ * suite's fake Band (test/fake-band) are both this one model.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRestHandler, type RestHooks } from "./rest.js";
+import { FakeSocketServer } from "./socket.js";
+import { FakeStore, type ActorRecord, type Role } from "./store.js";
+
+export interface Actor {
+  id: string;
+  name: string;
+  handle: string;
+  type: "User" | "Agent";
+  key: string;
+}
+
+export type ChatMessage = ReturnType<FakeStore["chatMessage"]>;
+
+export interface DeliveryView {
+  status: "none" | "processing" | "processed" | "failed";
+  attempts: { attempt_number: number; status: string; error?: string }[];
+}
+
+/** Answers the request and returns true, or returns false to leave it to Band's API. */
+export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+export interface BandOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Passed to the FakeSocketServer: a shorter idle timeout for heartbeat tests, a log sink. */
+  socket?: { idleTimeoutMs?: number; log?: (line: string) => void };
+  rest?: RestHooks;
+  /** Routes outside `/api/`, served before Band's (the sandbox's web chat and control API). */
+  extraRoutes?: (store: FakeStore) => ExtraRoutes;
+}
+
+export interface Band {
+  url: string;
+  wsUrl: string;
+  store: FakeStore;
+  socket: FakeSocketServer;
+  addAgent(fields?: Partial<Omit<Actor, "type" | "key">> & { ownerId?: string }): Actor;
+  addUser(fields?: Partial<Omit<Actor, "type" | "key">>): Actor;
+  createRoom(options: { title?: string; ownerId: string; memberIds?: string[] }): { id: string; title: string };
+  addParticipant(roomId: string, participantId: string, role?: Role): void;
+  removeParticipant(roomId: string, participantId: string): void;
+  deleteRoom(roomId: string): void;
+  /**
+   * A message posted by someone else (as if through Band's UI or another agent): stored with `@[[id]]` tokens
+   * prepended for mentions not already in the text, and pushed as `message_created` to each mentioned agent.
+   */
+  postMessage(roomId: string, options: { senderId: string; content: string; mentions: string[]; messageType?: string }): ChatMessage;
+  delivery(messageId: string, agentId: string): DeliveryView;
+  messages(roomId: string): ChatMessage[];
+  close(): Promise<void>;
+}
+
+export const actorView = (actor: ActorRecord): Actor => ({ id: actor.id, name: actor.name, handle: actor.handle, type: actor.type, key: actor.key });
+
+/** Topics an agent may join: its own agent-scoped topics, and the topics of rooms it participates in. */
+function canJoin(store: FakeStore, agentId: string, topic: string): boolean {
+  const separator = topic.indexOf(":");
+  if (separator < 0) return false;
+  const kind = topic.slice(0, separator);
+  const id = topic.slice(separator + 1);
+  switch (kind) {
+    case "agent_control":
+    case "agent_rooms":
+    case "agent_contacts":
+      return id === agentId;
+    case "chat_room":
+    case "room_participants":
+      return store.isParticipant(id, agentId);
+    default:
+      return false;
+  }
+}
+
+/** An agent key authenticates its agent; an owner's user key authenticates the agent named by `agent_id`. */
+function authenticate(store: FakeStore, key: string, agentIdParam: string | undefined): { agentId: string } | undefined {
+  const actor = store.actorByKey(key);
+  if (actor?.type === "Agent") return { agentId: actor.id };
+  if (actor?.type === "User" && agentIdParam !== undefined) {
+    const agent = store.actor(agentIdParam);
+    if (agent?.type === "Agent" && agent.ownerId === actor.id) return { agentId: agent.id };
+  }
+  return undefined;
+}
+
+export async function startBand(options: BandOptions = {}): Promise<Band> {
+  const socket = new FakeSocketServer({
+    authenticate: (key, agentIdParam) => authenticate(store, key, agentIdParam),
+    canJoin: (agentId, topic) => canJoin(store, agentId, topic),
+    ...options.socket,
+  });
+  const store = new FakeStore((agentId, topic, event, payload) => void socket.push(agentId, topic, event, payload));
+
+  const rest = createRestHandler(store, options.rest);
+  const extra = options.extraRoutes?.(store);
+  const server = createServer((req, res) => {
+    if (extra && !(req.url ?? "/").startsWith("/api/") && extra(req, res)) return;
+    rest(req, res);
+  });
+  socket.attach(server);
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let roomCount = 0;
+
+  return {
+    url: `http://${host}:${port}`,
+    wsUrl: `ws://${host}:${port}/api/v1/socket`,
+    store,
+    socket,
+    addAgent: (fields = {}) => actorView(store.addAgent(fields)),
+    addUser: (fields = {}) => actorView(store.addUser(fields)),
+    createRoom: ({ title, ownerId, memberIds }) => {
+      const room = store.createRoom({ title: title ?? `Room ${++roomCount}`, ownerId, memberIds, type: (memberIds?.length ?? 0) > 1 ? "group" : "direct" });
+      return { id: room.id, title: room.title ?? "" };
+    },
+    addParticipant: (roomId, participantId, role = "member") => void store.addParticipant(roomId, participantId, role),
+    removeParticipant: (roomId, participantId) => void store.removeParticipant(roomId, participantId),
+    deleteRoom: (roomId) => store.deleteRoom(roomId),
+    postMessage: (roomId, { senderId, content, mentions, messageType }) => {
+      const mentioned = mentions.map((id) => store.requireActor(id));
+      const message = store.createMessage({ room: store.requireRoom(roomId), sender: store.requireActor(senderId), content, mentions: mentioned, messageType });
+      return store.chatMessage(message);
+    },
+    delivery: (messageId, agentId) => {
+      const delivery = store.messagesById.get(messageId)?.deliveries.get(agentId);
+      if (!delivery) return { status: "none", attempts: [] };
+      return {
+        status: delivery.status,
+        attempts: delivery.attempts.map(({ attempt_number, status, error }) => ({ attempt_number, status, ...(error === undefined ? {} : { error }) })),
+      };
+    },
+    messages: (roomId) => store.requireRoom(roomId).messages.map((m) => store.chatMessage(m)),
+    async close() {
+      await socket.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -34,8 +34,8 @@ export class SessionInbox implements LiveInbox {
   async wait(options: WaitOptions): Promise<WaitResult> {
     const signal = AbortSignal.any([options.signal, this.#closed.signal]);
     const result = await this.shared.wait({ ...options, signal });
-    if (this.#closed.signal.aborted) {
-      // Handed out in the instant the session closed: nobody will read the answer.
+    if (signal.aborted) {
+      // Handed out in the instant the session or the request closed: nobody will read the answer.
       this.shared.requeue(result.messages);
       return { ...result, messages: [] };
     }

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { isInitializeRequest, isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { App } from "../app.js";
 import { SessionInbox } from "../inbox/session.js";
 import { assertSafeExposure, hasBearerToken, isLoopbackHost, rebindingProblem } from "./http-security.js";
@@ -97,25 +97,39 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<H
     }
   };
 
+  /**
+   * At the session limit a newcomer still gets in: the least recently used session with no request in progress
+   * is closed for it (its client gets 404 on its next request and may initialize again). Only when every session
+   * is busy is the newcomer refused.
+   */
+  const makeRoom = async (): Promise<boolean> => {
+    if (sessions.size < maxSessions) return true;
+    let lru: Session | undefined;
+    for (const s of sessions.values()) if (s.posts === 0 && (!lru || s.lastSeen < lru.lastSeen)) lru = s;
+    if (!lru) return false;
+    await closeSession(lru, `least recently used, evicted for a new session at the limit of ${maxSessions}`);
+    return true;
+  };
+
   const handleMcp = async (req: IncomingMessage, res: ServerResponse) => {
     const sessionId = header(req, "mcp-session-id");
-    if (sessionId !== undefined) {
-      const session = sessions.get(sessionId);
-      if (!session) return sendJsonRpcError(res, 404, -32001, "Session not found (it expired or was closed): initialize a new session.");
-      const post = req.method === "POST" ? 1 : 0;
-      session.posts += post;
-      session.lastSeen = Date.now();
-      res.once("close", () => {
-        session.posts -= post;
-        session.lastSeen = Date.now();
-      });
-      return session.transport.handleRequest(req, res);
-    }
+    const session = sessionId === undefined ? undefined : sessions.get(sessionId);
+    if (sessionId !== undefined && !session) return sendJsonRpcError(res, 404, -32001, "Session not found (it expired or was closed): initialize a new session.");
+    if (session && req.method !== "POST") return trackRequest(session, res, () => session.transport.handleRequest(req, res));
     if (req.method !== "POST") return sendJsonRpcError(res, 400, -32000, "Bad request: no mcp-session-id header; start with an initialize request (POST).");
     const body = await readJson(req);
-    if (!body.ok) return sendJsonRpcError(res, body.status, body.status === 413 ? -32000 : -32700, body.message);
+    if (!body.ok) {
+      // The rest of an oversized body is never read: close the connection rather than drain it.
+      if (body.status === 413) res.setHeader("connection", "close");
+      return sendJsonRpcError(res, body.status, body.status === 413 ? -32000 : -32700, body.message);
+    }
+    if (Array.isArray(body.value) && body.value.length === 0) return sendJsonRpcError(res, 400, -32600, "Invalid Request: an empty JSON-RPC batch; send at least one message.");
+    if (session) {
+      cancelOnDisconnect(session, res, body.value);
+      return trackRequest(session, res, () => session.transport.handleRequest(req, res, body.value), 1);
+    }
     if (!isInitializeRequest(body.value)) return sendJsonRpcError(res, 400, -32000, "Bad request: no mcp-session-id header; start with an initialize request.");
-    if (sessions.size >= maxSessions) return sendJsonRpcError(res, 503, -32000, `Too many open sessions (${maxSessions}); close idle ones (DELETE /mcp) and retry.`);
+    if (!(await makeRoom())) return sendJsonRpcError(res, 503, -32000, `Too many open sessions (${maxSessions}), all busy with requests; retry shortly, or close sessions you no longer use (DELETE /mcp).`);
     return openSession(req, res, body.value);
   };
 
@@ -141,6 +155,8 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<H
       const problem = rebindingProblem(req);
       if (problem) return sendJsonRpcError(res, 403, -32000, `Forbidden: ${problem}. This server only answers local clients.`);
     }
+    // A 401 here would make hosts (Claude Code) start an OAuth flow that cannot succeed; 404 says "use the header".
+    if (isOAuthDiscovery(path)) return sendJsonRpcError(res, 404, -32000, "Not found: this server does not do OAuth; send \"Authorization: Bearer <token>\" (BAND_MCP_HTTP_TOKEN) instead.");
     if (token && !hasBearerToken(req, token)) {
       res.setHeader("www-authenticate", 'Bearer realm="band-mcp-server"');
       return sendJsonRpcError(res, 401, -32001, "Unauthorized: send the value of BAND_MCP_HTTP_TOKEN as the header \"Authorization: Bearer <token>\".");
@@ -185,6 +201,36 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<H
   };
 }
 
+/** Counts a request against its session (a POST in progress keeps the session from being idle or evicted). */
+async function trackRequest(session: Session, res: ServerResponse, run: () => Promise<void>, posts = 0): Promise<void> {
+  session.posts += posts;
+  session.lastSeen = Date.now();
+  res.once("close", () => {
+    session.posts -= posts;
+    session.lastSeen = Date.now();
+  });
+  return run();
+}
+
+/**
+ * A client that gives up on a request by closing its connection sends no notifications/cancelled: the closed
+ * connection is the cancellation (guarantee 8), so a blocked wait ends and its messages go to the next waiter.
+ */
+function cancelOnDisconnect(session: Session, res: ServerResponse, body: unknown): void {
+  const ids = (Array.isArray(body) ? body : [body]).filter(isJSONRPCRequest).map((m) => m.id);
+  if (ids.length === 0) return;
+  res.once("close", () => {
+    if (res.writableFinished) return;
+    for (const requestId of ids) {
+      session.transport.onmessage?.({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId, reason: "the HTTP connection closed" } });
+    }
+  });
+}
+
+function isOAuthDiscovery(path: string): boolean {
+  return path.startsWith("/.well-known/") || path === "/register";
+}
+
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -202,8 +248,13 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 type JsonBody = { ok: true; value: unknown } | { ok: false; status: number; message: string };
 
-/** The body of a request that has no session yet: read here, since routing depends on it being `initialize`. */
+/**
+ * A POST's body, read here rather than by the SDK: routing depends on it being `initialize`, and a request's ids
+ * are needed to cancel it when its connection closes. A declared length over the cap is refused before reading.
+ */
 async function readJson(req: IncomingMessage): Promise<JsonBody> {
+  const declared = Number(req.headers["content-length"]);
+  if (declared > MAX_BODY_BYTES) return { ok: false, status: 413, message: `Request body over ${MAX_BODY_BYTES} bytes.` };
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

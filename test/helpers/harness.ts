@@ -27,6 +27,14 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, messa
   }
 }
 
+/** Until the app's live socket is connected and has joined at least `rooms` rooms. */
+export async function untilJoined(app: App, rooms = 1): Promise<void> {
+  await waitFor(async () => {
+    const status = await app.status();
+    return status.connection === "connected" && status.chats_joined >= rooms;
+  }, "connected and joined");
+}
+
 /**
  * Our real server (createApp + createMcpServer) against the fake Band over real HTTP, reached by the SDK's
  * Client through an in-memory MCP transport. BAND_TOOLSETS=all and BAND_LIVE=false unless env says otherwise.

@@ -3,7 +3,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startHttpServer, type HttpHandle } from "../../src/mcp/http.js";
 import { startFakeBand, type FakeBand } from "../fake-band/index.js";
-import { connectInMemory, waitFor, type Connected } from "../helpers/harness.js";
+import { connectInMemory, untilJoined, waitFor, type Connected } from "../helpers/harness.js";
 import { connectHttp } from "../helpers/http-server.js";
 
 const TOKEN = "edge-token-0123456789abcdef";
@@ -57,10 +57,7 @@ async function start(maxSessions?: number): Promise<void> {
 beforeEach(async () => {
   fake = await startFakeBand();
   app = await connectInMemory(fake, { BAND_LIVE: "true", BAND_MCP_HTTP_TOKEN: TOKEN });
-  await waitFor(async () => {
-    const status = await app.app.status();
-    return status.connection === "connected" && status.chats_joined >= 1;
-  }, "connected and joined");
+  await untilJoined(app.app);
 });
 
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SessionInbox } from "../../src/inbox/session.js";
 import { startHttpServer, type HttpHandle } from "../../src/mcp/http.js";
 import { startFakeBand, type FakeBand } from "../fake-band/index.js";
-import { connectInMemory, waitFor, type Connected } from "../helpers/harness.js";
+import { connectInMemory, untilJoined, waitFor, type Connected } from "../helpers/harness.js";
 import { connectHttp } from "../helpers/http-server.js";
 
 let fake: FakeBand;
@@ -17,10 +17,7 @@ const never = new AbortController().signal;
 beforeEach(async () => {
   fake = await startFakeBand();
   app = await connectInMemory(fake, { BAND_LIVE: "true" });
-  await waitFor(async () => {
-    const status = await app.app.status();
-    return status.connection === "connected" && status.chats_joined >= 1;
-  }, "connected and joined");
+  await untilJoined(app.app);
 });
 
 afterEach(async () => {

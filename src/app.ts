@@ -2,7 +2,8 @@ import type { Dispatcher } from "undici";
 import { BandApiError, BandClient, createDispatcher, type RetryPolicy } from "./band/http.js";
 import { Participants } from "./band/participants.js";
 import { socketProxyAgent } from "./band/proxy.js";
-import type { Config } from "./config.js";
+import { secretsOf, type Config } from "./config.js";
+import { secretRedactor, type Redact } from "./redact.js";
 import type { StatusReport } from "./inbox/live.js";
 import { LiveService } from "./inbox/service.js";
 import type { Logger } from "./log.js";
@@ -16,6 +17,8 @@ export interface App {
   user?: BandClient;
   agentKeyVariable: string;
   participants: Participants;
+  /** Masks every configured secret: applied to everything that leaves the process (results, errors, resources). */
+  redact: Redact;
   /** The live inbox; undefined when BAND_LIVE=false or there is no agent key. */
   live: LiveService | undefined;
   status(): Promise<StatusReport>;
@@ -60,6 +63,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     user,
     agentKeyVariable: config.agentKeyVariable ?? "BAND_API_KEY",
     participants,
+    redact: secretRedactor(secretsOf(config)),
     live,
     status: () => (live ? Promise.resolve(live.status()) : disabledStatus(agent)),
     async start() {

@@ -61,7 +61,8 @@ function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
   const problems: string[] = [];
   for (const token of tokens) {
     if (token.kind !== "option") continue;
-    const spec = (OPTIONS as Record<string, { type: string }>)[token.name];
+    // Own keys only: "--constructor" must be unknown, not Object.prototype's member.
+    const spec = Object.hasOwn(OPTIONS, token.name) ? (OPTIONS as Record<string, { type: string }>)[token.name] : undefined;
     if (!spec) problems.push(`unknown option ${token.rawName}`);
     else if (spec.type === "string" && (token.value === undefined || token.value === "")) problems.push(`option ${token.rawName} needs a value`);
     else if (spec.type === "boolean" && token.value !== undefined) problems.push(`option ${token.rawName} takes no value`);

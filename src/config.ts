@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { redactor } from "./log.js";
+import { urlPasswords } from "./redact.js";
 
 /** The only module that reads process.env: everything else receives a Config. */
 
@@ -99,8 +101,9 @@ export function deriveWsUrl(baseUrl: string): string {
 }
 
 function keyProblem(variable: string, value: string): string | undefined {
-  if (value.length < 8 || /\s/.test(value)) {
-    return `${variable} is malformed (it must be a single Band API key without spaces). Copy the key again from Band's agent settings.`;
+  // Control characters too: such a key passes here, then fails every request (undici refuses the header) forever.
+  if (value.length < 8 || /[\s\u0000-\u001f\u007f-\u009f]/.test(value)) {
+    return `${variable} is malformed (it must be a single Band API key without spaces or control characters). Copy the key again from Band's agent settings.`;
   }
   return undefined;
 }
@@ -196,7 +199,11 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     warnings.push("Only BAND_USER_KEY is set: agent tools and the live inbox are off. Set BAND_API_KEY to an agent key to enable them.");
   }
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) {
+    // A value echoed in a problem may hold a secret: a key pasted into the wrong variable, a URL's password.
+    const redact = redactor([agentKeyText, userKeyText, nonEmpty(env, "BAND_MCP_HTTP_TOKEN")].filter((s): s is string => s !== undefined));
+    throw new ConfigError(problems.map(redact));
+  }
 
   const httpToken = nonEmpty(env, "BAND_MCP_HTTP_TOKEN");
   return {
@@ -219,7 +226,9 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
   };
 }
 
-/** Every secret the config holds, for the logger's redaction. */
+/** Every secret the config holds, URL passwords included, for redaction of everything that leaves the process. */
 export function secretsOf(config: Config): string[] {
-  return [config.agentKey, config.userKey, config.http.token].filter((s): s is Secret => s !== undefined).map((s) => s.reveal());
+  const keys = [config.agentKey, config.userKey, config.http.token].filter((s): s is Secret => s !== undefined).map((s) => s.reveal());
+  const urls = [config.baseUrl, config.wsUrl, config.proxy.httpsProxy, config.proxy.httpProxy];
+  return [...keys, ...urls.flatMap(urlPasswords)];
 }

@@ -1,7 +1,7 @@
 import { BandApiError, BandClient, createDispatcher, type RetryPolicy } from "./band/http.js";
 import { describeProxyUrl, proxyFor, socketProxyAgent } from "./band/proxy.js";
 import { ConfigError, loadConfig, secretsOf, type Config, type ConfigFlags, type Secret } from "./config.js";
-import { createLogger, type Logger } from "./log.js";
+import { createLogger, redactor, type Logger } from "./log.js";
 import { BandSocket } from "./realtime/socket.js";
 import { VERSION } from "./version.js";
 
@@ -29,13 +29,15 @@ const ROOMS_SHOWN = 10;
 export async function runDoctor(env: Record<string, string | undefined>, flags: ConfigFlags, write: (text: string) => void, options: DoctorOptions = {}): Promise<number> {
   const timeoutMs = options.stepTimeoutMs ?? 10_000;
   const checks: Check[] = [];
+  // Until the settings are read, the secrets are unknown; config errors come already masked.
+  let redact = (text: string) => text;
   const report = (check: Check) => {
     checks.push(check);
-    write(`${MARK[check.outcome]} ${check.title.padEnd(12)} ${check.detail}\n${check.fix ? `    fix: ${check.fix}\n` : ""}`);
+    write(redact(`${MARK[check.outcome]} ${check.title.padEnd(12)} ${check.detail}\n${check.fix ? `    fix: ${check.fix}\n` : ""}`));
   };
   write(`band-mcp-server ${VERSION} doctor\n\n`);
 
-  const config = checkSettings(env, flags, report);
+  const config = checkSettings(env, flags, report, (loaded) => (redact = redactor(secretsOf(loaded))));
   if (config) await checkBand(config, report, timeoutMs);
 
   const failed = checks.filter((c) => c.outcome === "fail").length;
@@ -43,7 +45,7 @@ export async function runDoctor(env: Record<string, string | undefined>, flags: 
   return failed === 0 ? 0 : 1;
 }
 
-function checkSettings(env: Record<string, string | undefined>, flags: ConfigFlags, report: (check: Check) => void): Config | undefined {
+function checkSettings(env: Record<string, string | undefined>, flags: ConfigFlags, report: (check: Check) => void, loaded: (config: Config) => void): Config | undefined {
   let config: Config;
   try {
     config = loadConfig(env, flags);
@@ -52,6 +54,7 @@ function checkSettings(env: Record<string, string | undefined>, flags: ConfigFla
     report({ outcome: "fail", title: "Settings", detail: `${error.problems.length} problem(s)`, fix: error.problems.join("\n    fix: ") });
     return undefined;
   }
+  loaded(config);
   const key = config.agentKeyVariable ? `agent key from ${config.agentKeyVariable} (${config.agentKeyKind} key)` : "no agent key";
   const notes = config.warnings.length ? `; note: ${config.warnings.join(" ")}` : "";
   report({ outcome: "pass", title: "Settings", detail: `${key}${config.userKey ? ", user key from BAND_USER_KEY" : ""}; REST ${config.baseUrl}; socket ${config.wsUrl}${notes}` });

@@ -1,4 +1,5 @@
 import type { LogLevel } from "./config.js";
+import { secretRedactor } from "./redact.js";
 
 const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
@@ -10,15 +11,14 @@ export interface Logger {
   enabled(level: LogLevel): boolean;
 }
 
-/** Masks every known secret, and anything shaped like a Band key, wherever it appears in a text. */
+/**
+ * Masks every known secret, and in logs also anything shaped like a Band key (results may carry a key on
+ * purpose: band_me_register_agent returns the new agent's).
+ */
 export function redactor(secrets: readonly string[]): (text: string) => string {
-  const known = secrets.filter((s) => s.length >= 4);
-  return (text) => {
-    let out = text;
-    for (const secret of known) out = out.split(secret).join("[redacted]");
-    // Key-shaped: a prefix, an optional kind, then one long random run (tool names have short, underscored words).
-    return out.replace(/\b(band|thnv)_([au]_)?[A-Za-z0-9]{16,}/g, "$1_$2[redacted]");
-  };
+  const known = secretRedactor(secrets);
+  // Key-shaped: a prefix, an optional kind, then one long random run (tool names have short, underscored words).
+  return (text) => known(text).replace(/\b(band|thnv)_([au]_)?[A-Za-z0-9]{16,}/g, "$1_$2[redacted]");
 }
 
 /** Logs go to stderr only: stdout belongs to JSON-RPC in stdio mode. */
@@ -27,7 +27,7 @@ export function createLogger(level: LogLevel, secrets: readonly string[] = [], w
   const emit = (at: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (RANK[at] > RANK[level]) return;
     const extra = fields && Object.keys(fields).length > 0 ? ` ${safeJson(fields)}` : "";
-    write(redact(`${new Date().toISOString()} ${at.toUpperCase()} band-mcp: ${message}${extra}\n`));
+    write(redact(`${new Date().toISOString()} ${at.toUpperCase()} band-mcp: ${escapeControls(message)}${escapeControls(extra)}\n`));
   };
   return {
     error: (m, f) => emit("error", m, f),
@@ -37,6 +37,17 @@ export function createLogger(level: LogLevel, secrets: readonly string[] = [], w
     enabled: (at) => RANK[at] <= RANK[level],
   };
 }
+
+/**
+ * Ids and names from Band end up in log text: a newline in one would forge a log line, an escape sequence would
+ * drive the reader's terminal. Every control character (C0, DEL, C1, line and paragraph separators) is written
+ * as a \uXXXX escape instead.
+ */
+function escapeControls(text: string): string {
+  return text.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 function safeJson(value: unknown): string {
   try {

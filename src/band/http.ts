@@ -1,5 +1,6 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
 import type { Secret } from "../config.js";
+import { ToolError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { exchange } from "./exchange.js";
 import type { operations } from "./generated/openapi.js";
@@ -153,7 +154,7 @@ export class BandClient {
     for (let i = 1; i < parts.length; i += 2) {
       const value = options.path?.[parts[i]!];
       if (value === undefined) throw new Error(`missing path parameter ${parts[i]}`);
-      path += encodeSegment(String(value)) + parts[i + 1]!;
+      path += encodeSegment(parts[i]!, String(value)) + parts[i + 1]!;
     }
     if (options.query === undefined) return path;
     const query = new URLSearchParams();
@@ -179,10 +180,16 @@ function templateParts(template: string): string[] {
   return parts;
 }
 
-/** A path segment; "." and ".." are escaped too, so an id can never climb to another endpoint. */
-function encodeSegment(value: string): string {
-  const encoded = encodeURIComponent(value);
-  return encoded === "." || encoded === ".." ? encoded.replaceAll(".", "%2E") : encoded;
+/**
+ * A path segment. "", "." and ".." are refused rather than escaped: servers and proxies normalise `%2E%2E` like
+ * `..` (RFC 3986, WHATWG), so an id like that would reach another endpoint. Tool schemas refuse them first;
+ * this catches every other caller.
+ */
+function encodeSegment(name: string, value: string): string {
+  if (value === "" || value === "." || value === "..") {
+    throw new ToolError(`${JSON.stringify(value)} is not a valid ${name}: Band ids look like "3f2c9a1e-7b6d-4c5e-8f90-1a2b3c4d5e6f". Nothing was sent.`);
+  }
+  return encodeURIComponent(value);
 }
 
 function parseSuccess<T>(status: number, text: string): BandResult<T> {

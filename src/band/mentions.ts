@@ -1,7 +1,8 @@
 import { ToolError } from "../errors.js";
 import type { Participant } from "./participants.js";
 
-const TOKEN = /@\[\[([^\]\s]+)\]\]/g;
+/** Bounded: with an unbounded run, text made of repeated "@[[" made every match attempt scan to the end (quadratic). */
+const TOKEN = /@\[\[([^\]\s]{1,100})\]\]/g;
 
 /** Band stores mentions as `@[[uuid]]`; models and people read `@handle`. Unknown ids stay as they are. */
 function renderMentions(content: string, participants: readonly Participant[]): string {

@@ -5,6 +5,7 @@ import type { BandClient } from "../band/http.js";
 import type { Participants } from "../band/participants.js";
 import type { LiveInbox, StatusReport } from "../inbox/live.js";
 import type { Logger } from "../log.js";
+import { redactJson, type Redact } from "../redact.js";
 import type { ToolContext, ToolDefinition } from "../tools/define.js";
 import { describeFailure } from "../tools/errors.js";
 
@@ -17,6 +18,7 @@ export interface ToolDeps {
   live: LiveInbox | undefined;
   status(): Promise<StatusReport>;
   log: Logger;
+  redact: Redact;
 }
 
 /** The one wrapper every tool goes through: context, structured results, error mapping and logging. */
@@ -54,10 +56,11 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
         try {
           const result = await tool.handler(params as never, ctx);
           deps.log.debug(`${tool.name} ok`, { ms: Date.now() - started });
-          if (typeof result === "string") return { content: [{ type: "text", text: result }] };
-          return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result as Record<string, unknown> };
+          if (typeof result === "string") return { content: [{ type: "text", text: deps.redact(result) }] };
+          const clean = redactJson(result as Record<string, unknown>, deps.redact);
+          return { content: [{ type: "text", text: clean.text }], structuredContent: clean.value };
         } catch (error) {
-          const text = describeFailure(error, tool, params, { keyVariable });
+          const text = deps.redact(describeFailure(error, tool, params, { keyVariable }));
           deps.log.warn(`${tool.name} failed`, { ms: Date.now() - started, error: text });
           return { content: [{ type: "text", text }], isError: true };
         }

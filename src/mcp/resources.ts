@@ -8,7 +8,6 @@ import { toInboxMessage } from "../inbox/sync.js";
 const JSON_TYPE = "application/json";
 const TRANSCRIPT_PAGES = 5;
 
-const json = (uri: string, value: unknown) => ({ contents: [{ uri, mimeType: JSON_TYPE, text: JSON.stringify(value) }] });
 
 /**
  * The resources of DESIGN.md §1 with subscriptions. McpServer does not implement resources/subscribe, so the
@@ -17,6 +16,14 @@ const json = (uri: string, value: unknown) => ({ contents: [{ uri, mimeType: JSO
  */
 export function registerResources(server: McpServer, app: App): () => void {
   const live = app.live;
+  // Contents and failures both leave the process, so both are masked (Band's words can carry the key).
+  const json = async (uri: string, value: unknown) => {
+    try {
+      return { contents: [{ uri, mimeType: JSON_TYPE, text: app.redact(JSON.stringify(await value)) }] };
+    } catch (error) {
+      throw new Error(app.redact(error instanceof Error ? error.message : String(error)));
+    }
+  };
   const rooms = () => live?.rooms() ?? [];
   const chatIdOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? "";
 
@@ -31,8 +38,8 @@ export function registerResources(server: McpServer, app: App): () => void {
     { title: "Band inbox for one chat", description: "Messages queued for you from one chat.", mimeType: JSON_TYPE },
     (uri, variables) => json(uri.href, live?.peek(chatIdOf(variables.chat_id)) ?? []),
   );
-  server.registerResource("status", "band://status", { title: "Band connection status", description: "What band_status returns.", mimeType: JSON_TYPE }, async (uri) =>
-    json(uri.href, await app.status()),
+  server.registerResource("status", "band://status", { title: "Band connection status", description: "What band_status returns.", mimeType: JSON_TYPE }, (uri) =>
+    json(uri.href, app.status()),
   );
   server.registerResource(
     "chat-context",
@@ -40,11 +47,11 @@ export function registerResources(server: McpServer, app: App): () => void {
       list: () => ({ resources: rooms().map((r) => ({ uri: `band://chats/${r.id}/context`, name: `Transcript: ${r.title ?? r.id}`, mimeType: JSON_TYPE })) }),
     }),
     { title: "Band chat transcript", description: "The chat's messages as you see them, oldest first, mentions rendered as @handle.", mimeType: JSON_TYPE },
-    async (uri, variables) => json(uri.href, await transcript(app, chatIdOf(variables.chat_id))),
+    (uri, variables) => json(uri.href, transcript(app, chatIdOf(variables.chat_id))),
   );
   if (app.agent) {
     const agent = app.agent;
-    server.registerResource("me", "band://me", { title: "My Band profile", mimeType: JSON_TYPE }, async (uri) => json(uri.href, (await agent.call("getAgentMe")).data));
+    server.registerResource("me", "band://me", { title: "My Band profile", mimeType: JSON_TYPE }, (uri) => json(uri.href, agent.call("getAgentMe").then((r) => r.data)));
   }
 
   const subscribed = new Set<string>();

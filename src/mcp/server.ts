@@ -39,6 +39,7 @@ export function createMcpServer(app: App, session: SessionOptions = {}): McpServ
     live: session.live ?? app.live,
     status: app.status,
     log: app.log,
+    redact: app.redact,
   });
   const detach = registerResources(server, app);
   registerPrompts(server);

@@ -4,9 +4,31 @@ import type { OperationId } from "../band/generated/operations.js";
 import type { BandResult } from "../band/http.js";
 import { ToolError } from "../errors.js";
 
+/**
+ * What a Band id looks like: a UUID, or a short word such as a task's board number. Anything else is refused
+ * before a request is built: "." or ".." would be normalised away in the request path (RFC 3986), so
+ * `chat_id: ".."` would reach a different endpoint. Bounded repetition keeps the check linear on huge input.
+ */
+const ID_SHAPE = /^(?!\.+$)[\w.:~-]{1,100}$/;
+const ID_EXAMPLE = "3f2c9a1e-7b6d-4c5e-8f90-1a2b3c4d5e6f";
+
+/** An id argument; a refusal repeats the description, which names the tool that lists valid ids. */
+export const idArg = (description: string) =>
+  z
+    .string()
+    .trim()
+    .regex(ID_SHAPE, { error: (issue) => `${shown(issue.input)} is not an id. Ids look like "${ID_EXAMPLE}" (letters, digits, "-", "_", at most 100). ${description}` })
+    .describe(description);
+
+/** A value from the model, quoted for an error: short, and with control characters escaped by JSON. */
+function shown(value: unknown): string {
+  const text = typeof value === "string" ? value : String(value);
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
 /** Shared argument schemas, so every tool describes the same id the same way. */
-export const chatId = z.string().trim().min(1).max(100).describe("From band_list_chats.");
-export const messageId = z.string().trim().min(1).max(100).describe("From band_wait_for_message or band_list_messages.");
+export const chatId = idArg("From band_list_chats.");
+export const messageId = idArg("From band_wait_for_message or band_list_messages.");
 
 export const cursorInput = {
   cursor: z.string().max(2000).optional().describe("next_cursor from the previous page."),
@@ -59,7 +81,11 @@ export function compact<T extends Record<string, unknown>>(value: T): Partial<T>
 /** The JSON body an operation takes, per the spec: `satisfies RequestBody<"op">` catches a wrong wrapper at compile time. */
 export type RequestBody<Op extends OperationId> = NonNullable<operations[Op]["requestBody"]> extends { content: { "application/json": infer B } } ? B : never;
 
-export const idArg = (description: string) => z.string().trim().min(1).max(100).describe(description);
+/** Band's rule for room titles (PROTOCOL.md §2: at most 120 characters; newline, carriage return and NUL get 422). */
+export const roomTitle = z.string().trim().min(1).max(120).regex(/^[^\r\n\0]*$/, "no line breaks");
+
+/** Band's limit for an event's metadata, in bytes of its JSON (PROTOCOL.md §2, createAgentChatEvent). */
+export const EVENT_METADATA_BYTES = 65_536;
 
 export const handleArg = z
   .string()

@@ -2,8 +2,11 @@ import { BandApiError } from "../band/http.js";
 import { ToolError } from "../errors.js";
 import type { ToolDefinition } from "./define.js";
 
-/** What each of Band's 422 codes means for the model, and what to do about it (PROTOCOL.md §2–§4). */
-const VALIDATION_CODES: Record<string, string> = {
+/**
+ * What each of Band's 422 codes means for the model, and what to do about it (PROTOCOL.md §2–§4). A Map, because
+ * codes come from Band: on a plain object, "__proto__" or "toString" would find Object.prototype's members.
+ */
+const VALIDATION_CODES = new Map<string, string>(Object.entries({
   mentions_required: "Band delivers a message only to participants it mentions: pass at least one in `mentions` (see {list_participants}).",
   cannot_mention_self: "An agent cannot mention itself: remove your own handle from `mentions`.",
   duplicate_mentions: "The same participant is mentioned twice: list each participant once in `mentions`.",
@@ -14,11 +17,11 @@ const VALIDATION_CODES: Record<string, string> = {
   validation_error: "Band rejected a field's value; fix it as the details say and call again.",
   limit_reached: "Your Band plan's limit for this is reached: free something up or upgrade the plan; retrying will not help.",
   cannot_remove_sole_owner: "The room's only owner cannot be removed: make someone else owner first.",
-};
+}));
 
 /** The advice for a 422 code, naming the participant tools of the tool's own side (agent or human). */
 function adviceFor(code: string | undefined, tool: ToolDefinition): string | undefined {
-  const text = code ? VALIDATION_CODES[code] : undefined;
+  const text = code === undefined ? undefined : VALIDATION_CODES.get(code);
   const prefix = tool.toolset === "human" ? "band_me_" : "band_";
   return text?.replaceAll("{list_participants}", `${prefix}list_participants`).replaceAll("{add_participant}", `${prefix}add_participant`);
 }
@@ -46,7 +49,7 @@ function describeBandError(error: BandApiError, tool: ToolDefinition, params: Re
     case error.status === 401:
       return `Band rejected the API key (401 Unauthorized)${ref}. Set ${ctx.keyVariable} to a valid key and restart the server.`;
     case error.status === 403: {
-      if (error.code === "limit_reached") return `Band refused: ${VALIDATION_CODES.limit_reached}${said}${ref}`;
+      if (error.code === "limit_reached") return `Band refused: ${VALIDATION_CODES.get("limit_reached")}${said}${ref}`;
       return `Band refused this (403 Forbidden${error.code ? `, ${error.code}` : ""}).${said} If the key is the wrong kind, set ${ctx.keyVariable} to the right one; otherwise this identity lacks permission here (for example not the room's owner, or stopped in this room).${ref}`;
     }
     case error.status === 404: {

@@ -108,9 +108,10 @@ describe("the built server over stdio", () => {
   });
 
   it("exits 2 on unknown flags, listing each, with usage", async () => {
-    const { code, stderr } = await runCli(["--nope", "--port"], env());
+    const { code, stderr } = await runCli(["--nope", "--port", "--constructor"], env());
     expect(code).toBe(2);
     expect(stderr).toMatch(/unknown option --nope/);
+    expect(stderr).toMatch(/unknown option --constructor/);
     expect(stderr).toMatch(/Usage:/);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, deriveWsUrl, keyKind, loadConfig } from "../../src/config.js";
+import { ConfigError, deriveWsUrl, keyKind, loadConfig, secretsOf } from "../../src/config.js";
 
 const problemsOf = (env: Record<string, string>) => {
   try {
@@ -48,6 +48,25 @@ describe("config", () => {
     const config = loadConfig({ BAND_API_KEY: "band_a_abcdefgh", BAND_TOOLSETS: "chats" }, { toolsets: "all", readOnly: true });
     expect(config.toolsets).toContain("human");
     expect(config.readOnly).toBe(true);
+  });
+
+  it("refuses a key with a control character at start, naming the variable", () => {
+    expect(problemsOf({ BAND_API_KEY: "band_a_abc\u0007defgh" })[0]).toMatch(/BAND_API_KEY is malformed.*control characters/);
+    expect(problemsOf({ BAND_API_KEY: "band_a_abcdefgh", BAND_USER_KEY: "band_u_abc\u007fdefgh" })[0]).toMatch(/BAND_USER_KEY is malformed/);
+  });
+
+  it("keeps secrets out of its errors: a URL's password, a key pasted into the wrong variable", () => {
+    const key = `band_a_${"k".repeat(20)}`;
+    const problems = problemsOf({ BAND_API_KEY: key, BAND_BASE_URL: "ftp://me:hunter2pw@band.test", BAND_TOOLSETS: key }).join("\n");
+    expect(problems).toMatch(/BAND_BASE_URL="ftp:\/\/me:\[redacted\]@band.test"/);
+    expect(problems).toMatch(/BAND_TOOLSETS/);
+    expect(problems).not.toContain("hunter2pw");
+    expect(problems).not.toContain(key);
+  });
+
+  it("counts URL passwords among the secrets to mask", () => {
+    const config = loadConfig({ BAND_API_KEY: "band_a_abcdefgh", BAND_BASE_URL: "https://me:s%40cret99@band.test", HTTPS_PROXY: "http://p:proxypass1@proxy.test:3128" });
+    expect(secretsOf(config)).toEqual(expect.arrayContaining(["band_a_abcdefgh", "s%40cret99", "s@cret99", "proxypass1"]));
   });
 
   it("never prints the key", () => {

@@ -30,16 +30,20 @@ async function silentServer(): Promise<string> {
 }
 
 describe("BandClient requests (dispatch API)", () => {
-  it("keeps the base URL's path and escapes '.' and '..' ids so they cannot reach another endpoint", async () => {
+  it("keeps the base URL's path and refuses '', '.' and '..' ids: normalisation would make them reach another endpoint", async () => {
     const mock = new MockAgent();
     mock.disableNetConnect();
     closers.push(() => mock.close());
     const sent: string[] = [];
     // A predicate: a string path would itself be normalised by the mock before matching.
-    mock.get("http://band.test").intercept({ path: (path) => sent.push(path) > 0, method: "GET" }).reply(200, { data: [] });
+    mock.get("http://band.test").intercept({ path: (path) => sent.push(path) > 0, method: "GET" }).reply(200, { data: [] }).persist();
     const band = clientFor("http://band.test/prefix", mock);
-    await expect(band.call("listAgentMessages", { path: { chat_id: ".." }, query: { limit: 5 } })).resolves.toMatchObject({ data: [] });
-    expect([...new Set(sent)]).toEqual(["/prefix/api/v1/agent/chats/%2E%2E/messages?limit=5"]);
+    for (const id of ["", ".", ".."]) {
+      await expect(band.call("listAgentMessages", { path: { chat_id: id } })).rejects.toThrow(/is not a valid chat_id.*Nothing was sent/);
+    }
+    expect(sent).toEqual([]);
+    await expect(band.call("listAgentMessages", { path: { chat_id: "a.b/c" }, query: { limit: 5 } })).resolves.toMatchObject({ data: [] });
+    expect([...new Set(sent)]).toEqual(["/prefix/api/v1/agent/chats/a.b%2Fc/messages?limit=5"]);
   });
 
   it("aborts a request in flight with the caller's reason", async () => {

@@ -8,6 +8,14 @@ const rev: Participant = { id: "id-rev", type: "Agent", name: "Reviewer", handle
 const nameless: Participant = { id: "id-anon", type: "Agent", name: "Anon Bot", handle: null };
 
 describe("renderMessage", () => {
+  it("renders 1 MB of repeated '@[[' in linear time (a participant can send that)", () => {
+    const content = "@[[".repeat(350_000);
+    const started = performance.now();
+    const rendered = renderMessage({ id: "m1", content: `${content} @[[id-bob]]` }, [bob]).content;
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(rendered.endsWith(" @bob")).toBe(true);
+  });
+
   it("renders @[[uuid]] tokens as @handle, falling back to the display name", () => {
     const message = { id: "m1", content: "@[[id-bob]] and @[[id-rev]], ask @[[id-anon]]" };
     expect(renderMessage(message, [bob, rev, nameless]).content).toBe("@bob and @alice/reviewer, ask @Anon Bot");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "../define.js";
-import { compact } from "../common.js";
+import { compact, roomTitle } from "../common.js";
 import { chatRoomOutput } from "../shapes.js";
 
 export default defineTool({
@@ -10,7 +10,7 @@ export default defineTool({
   description:
     "Creates a chat room you own, with only you in it, and returns it (its id is the chat_id). Add others with band_add_participant, then talk with band_send_message.",
   input: {
-    title: z.string().trim().min(1).max(120).optional().describe("Omit to let Band name it from the first message."),
+    title: roomTitle.optional().describe("Omit to let Band name it from the first message."),
     task_id: z.string().trim().min(1).max(100).optional().describe("A Band task this room works on."),
   },
   output: chatRoomOutput,

@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { defineTool } from "../define.js";
-import { chatId } from "../common.js";
+import { chatId, roomTitle } from "../common.js";
 import { chatRoomOutput } from "../shapes.js";
 
 export default defineTool({
@@ -11,13 +10,7 @@ export default defineTool({
     "Sets the title of a chat room you own and returns the room.",
   input: {
     chat_id: chatId,
-    title: z
-      .string()
-      .trim()
-      .min(1)
-      .max(120)
-      .regex(/^[^\r\n\0]*$/, "no line breaks")
-      .describe("New title, one line."),
+    title: roomTitle.describe("New title, one line."),
   },
   output: chatRoomOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },

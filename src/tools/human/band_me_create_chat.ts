@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { compact } from "../common.js";
+import { compact, roomTitle } from "../common.js";
 import { defineTool } from "../define.js";
 import { idArg, type RequestBody } from "../common.js";
 import { meChatOutput } from "./shared.js";
@@ -12,7 +11,7 @@ export default defineTool({
     "Creates a chat room owned by the user, optionally titled, and returns it. Then bring people and agents in with band_me_add_participant " +
     "(ids from band_me_list_peers) and post with band_me_send_message. Counts against the plan's room limit.",
   input: {
-    title: z.string().trim().min(1).max(120).optional().describe("Room title (up to 120 characters, one line)."),
+    title: roomTitle.optional().describe("Room title (up to 120 characters, one line)."),
     task_id: idArg("Id of a task this room is about, if any.").optional(),
   },
   output: meChatOutput,

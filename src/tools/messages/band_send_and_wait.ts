@@ -18,7 +18,7 @@ export default defineTool({
     chat_id: chatId,
     content: contentInput,
     mentions: mentionsInput.describe("As in band_send_message; the first reply from any of them returns."),
-    timeout_seconds: z.number().int().min(1).max(110).default(45).describe("Seconds to wait for the reply."),
+    timeout_seconds: z.number().int().min(1).max(50).default(45).describe("Seconds to wait for the reply."),
   },
   output: {
     message_id: z.string().describe("The id of the message you sent."),

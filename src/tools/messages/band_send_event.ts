@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "../define.js";
-import { chatId, compact } from "../common.js";
+import { EVENT_METADATA_BYTES, chatId, compact } from "../common.js";
 
 export default defineTool({
   name: "band_send_event",
@@ -12,7 +12,11 @@ export default defineTool({
     chat_id: chatId,
     message_type: z.enum(["tool_call", "tool_result", "thought", "error", "task", "attention"]).describe("The kind of event."),
     content: z.string().trim().min(1).max(16_384).describe("Readable text."),
-    metadata: z.record(z.string(), z.unknown()).optional().describe("Structured data for the event (at most 64 KB as JSON)."),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= EVENT_METADATA_BYTES, `must be at most ${EVENT_METADATA_BYTES} bytes as JSON (Band's limit): shorten it, or put the bulk in content`)
+      .optional()
+      .describe("Structured data for the event (at most 64 KB as JSON)."),
   },
   output: { id: z.string(), message_type: z.string(), success: z.boolean().optional() },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

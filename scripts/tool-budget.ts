@@ -31,6 +31,7 @@ export async function toolListCost(toolsets: readonly Toolset[]): Promise<ToolLi
     live: undefined,
     status: () => Promise.reject(new Error("not measured")),
     log: createLogger("error"),
+    redact: (text) => text,
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: "budget", version: "0" });

@@ -108,7 +108,7 @@ describe("the built server over stdio", () => {
   });
 
   it("exits 2 on unknown flags, listing each, with usage", async () => {
-    const { code, stderr } = await runCli(["--nope", "--port", "--constructor"], env());
+    const { code, stderr } = await runCli(["--nope", "--constructor", "--port"], env());
     expect(code).toBe(2);
     expect(stderr).toMatch(/unknown option --nope/);
     expect(stderr).toMatch(/unknown option --constructor/);

@@ -1,0 +1,70 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { DEFAULT_TOOLSETS } from "../../src/config.js";
+import { ALL_TOOLS } from "../../src/tools/index.js";
+import { MCPB_CLI, packMcpb } from "../../scripts/pack-mcpb.js";
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, "../..");
+const scratch = mkdtempSync(join(tmpdir(), "band-packaging-"));
+const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Claude Code's own validator (offline: it reads the files, needs no login or model), in a throwaway HOME. */
+async function claudeValidate(path: string): Promise<{ success: boolean; manifest: { errors: unknown[]; warnings: unknown[] }; provides?: { mcpServers: { name: string; target: string; args: string[] }[]; skills: string[] } }> {
+  const claude = join(root, "node_modules/.bin/claude");
+  const env = { PATH: process.env.PATH ?? "", HOME: scratch, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", DISABLE_AUTOUPDATER: "1" };
+  const { stdout } = await run(claude, ["plugin", "validate", "--strict", "--json", path], { env, timeout: 60_000 });
+  return JSON.parse(stdout);
+}
+
+describe("Claude Code plugin and marketplace", () => {
+  it("the marketplace validates strictly and lists the band plugin from this repository", async () => {
+    const report = await claudeValidate(root);
+    expect(report.success, JSON.stringify(report.manifest)).toBe(true);
+    expect(report.manifest.warnings).toEqual([]);
+    const marketplace = JSON.parse(readFileSync(join(root, ".claude-plugin/marketplace.json"), "utf8")) as { name: string; plugins: { name: string; source: string }[] };
+    expect(marketplace.plugins.map((p) => p.name)).toEqual(["band"]);
+    expect(existsSync(join(root, marketplace.plugins[0]!.source, ".claude-plugin/plugin.json"))).toBe(true);
+  });
+
+  it("the plugin validates strictly and launches the published server in channel mode, with a configure skill", async () => {
+    const report = await claudeValidate(join(root, "plugins/band"));
+    expect(report.success, JSON.stringify(report.manifest)).toBe(true);
+    expect(report.manifest.warnings).toEqual([]);
+    expect(report.provides?.mcpServers).toEqual([expect.objectContaining({ name: "band", target: "npx", args: ["-y", "band-mcp-server", "--channel"] })]);
+    expect(report.provides?.skills).toEqual(["band:configure"]);
+  });
+});
+
+describe("Claude Desktop bundle (npm run pack:mcpb)", () => {
+  it("packs a bundle whose manifest mcpb validates, with the key as a sensitive setting, and whose server runs", async () => {
+    const file = packMcpb(join(scratch, "mcpb"));
+    const manifestPath = join(scratch, "mcpb/stage/manifest.json");
+    const validated = await run(process.execPath, [MCPB_CLI, "validate", manifestPath]);
+    expect(validated.stdout).toMatch(/validation passes/i);
+
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+      version: string;
+      server: { mcp_config: { env: Record<string, string> } };
+      user_config: Record<string, { sensitive?: boolean; required?: boolean; default?: string }>;
+      tools: { name: string }[];
+    };
+    expect(manifest.version).toBe(version);
+    expect(manifest.user_config.api_key).toMatchObject({ sensitive: true, required: true });
+    expect(manifest.user_config.base_url?.default).toBe("https://app.band.ai");
+    expect(manifest.user_config.toolsets?.default).toBe(DEFAULT_TOOLSETS.join(","));
+    expect(manifest.server.mcp_config.env).toEqual({ BAND_API_KEY: "${user_config.api_key}", BAND_BASE_URL: "${user_config.base_url}", BAND_TOOLSETS: "${user_config.toolsets}" });
+    expect(manifest.tools.map((t) => t.name)).toEqual(ALL_TOOLS.filter((t) => DEFAULT_TOOLSETS.includes(t.toolset)).map((t) => t.name));
+
+    const unpacked = join(scratch, "unpacked");
+    await run(process.execPath, [MCPB_CLI, "unpack", file, unpacked]);
+    const { stdout } = await run(process.execPath, [join(unpacked, "server/cli.js"), "--version"], { env: { PATH: process.env.PATH ?? "" } });
+    expect(stdout.trim()).toBe(version);
+  });
+});

@@ -32,6 +32,8 @@ export interface AppOptions {
   retry?: RetryPolicy;
   /** Overrides socket timing (tests use short heartbeats and reconnect delays). */
   socket?: { heartbeatIntervalMs?: number; reconnect?: { baseMs: number; maxMs: number } };
+  /** How often a blocked wait reports progress (tests use a short tick). */
+  tickMs?: number;
 }
 
 export function createApp(config: Config, log: Logger, options: AppOptions = {}): App {
@@ -49,10 +51,12 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
           wsUrl: config.wsUrl,
           key: config.agentKey,
           capacity: config.inboxCapacity,
+          maxBytes: config.inboxMaxBytes,
           log,
           version: VERSION,
           socketAgent: socketProxyAgent(config.wsUrl, config.proxy),
           ...options.socket,
+          ...(options.tickMs ? { tickMs: options.tickMs } : {}),
         })
       : undefined;
 

@@ -23,6 +23,7 @@ Options:
   --read-only             expose only read-only tools (BAND_READ_ONLY)
   --no-live               tools only: no socket, no inbox (BAND_LIVE=false)
   --inbox-capacity <n>    messages held in memory (BAND_INBOX_CAPACITY, default 1000)
+  --inbox-max-bytes <n>   bytes of message text held in memory (BAND_INBOX_MAX_BYTES, default 33554432 = 32 MB)
   --log-level <level>     error | warn | info | debug, logs go to stderr (BAND_LOG_LEVEL)
   -h, --help              show this help
   -v, --version           print the version
@@ -41,6 +42,7 @@ const OPTIONS = {
   "read-only": { type: "boolean" },
   "no-live": { type: "boolean" },
   "inbox-capacity": { type: "string" },
+  "inbox-max-bytes": { type: "string" },
   "log-level": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
@@ -86,6 +88,7 @@ function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
       wsUrl: str("ws-url"),
       toolsets: str("toolsets"),
       inboxCapacity: str("inbox-capacity"),
+      inboxMaxBytes: str("inbox-max-bytes"),
       logLevel: str("log-level"),
       ...(values["read-only"] ? { readOnly: true } : {}),
       ...(values["no-live"] ? { live: false } : {}),

@@ -52,6 +52,8 @@ export interface Config {
   readOnly: boolean;
   live: boolean;
   inboxCapacity: number;
+  /** The inbox's bound in bytes (approximate: message text in UTF-8 plus a fixed share per message). */
+  inboxMaxBytes: number;
   logLevel: LogLevel;
   http: { token?: Secret };
   proxy: { httpsProxy?: string; httpProxy?: string; noProxy?: string };
@@ -67,6 +69,7 @@ export interface ConfigFlags {
   readOnly?: boolean;
   live?: boolean;
   inboxCapacity?: string;
+  inboxMaxBytes?: string;
   logLevel?: string;
 }
 
@@ -184,6 +187,16 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     flags.inboxCapacity ?? nonEmpty(env, "BAND_INBOX_CAPACITY"),
     1000,
   );
+  const inboxMaxBytes = parse(
+    "BAND_INBOX_MAX_BYTES",
+    z.coerce
+      .number({ error: "must be a whole number of bytes" })
+      .int("must be a whole number of bytes")
+      .min(65_536, "must be at least 65536")
+      .max(4_294_967_296, "must be at most 4294967296"),
+    flags.inboxMaxBytes ?? nonEmpty(env, "BAND_INBOX_MAX_BYTES"),
+    32 * 1024 * 1024,
+  );
   const logLevel = parse(
     "BAND_LOG_LEVEL",
     z.string().trim().toLowerCase().pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` })),
@@ -215,6 +228,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     readOnly,
     live,
     inboxCapacity,
+    inboxMaxBytes,
     logLevel,
     http: httpToken ? { token: new Secret(httpToken) } : {},
     proxy: {

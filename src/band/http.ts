@@ -1,4 +1,5 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
+import { backoff, sleep } from "../backoff.js";
 import type { Secret } from "../config.js";
 import { ToolError } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -80,7 +81,11 @@ export function createDispatcher(proxy: { httpsProxy?: string; httpProxy?: strin
   return new Agent(agentOptions);
 }
 
-/** Band's REST Request API: the `X-API-Key`, the `{data}` envelope, retries and typed errors in one place. */
+/**
+ * Band's REST Request API: the `X-API-Key`, the `{data}` envelope, retries and typed errors in one place.
+ * This is the only layer that retries a request: callers (claims, drains, marks) call once and get the outcome
+ * of all attempts, so one logical call never becomes retries of retries.
+ */
 export class BandClient {
   readonly #key: Secret;
   readonly #retry: RetryPolicy;
@@ -164,10 +169,8 @@ export class BandClient {
     return query.size > 0 ? `${path}?${query}` : path;
   }
 
-  /** Exponential backoff with full jitter. */
   #backoff(attempt: number): number {
-    const ceiling = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** attempt);
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    return backoff(attempt + 1, this.#retry.baseDelayMs, this.#retry.maxDelayMs);
   }
 }
 
@@ -252,19 +255,4 @@ function describeNetworkError(error: unknown): string {
   if (code === "ECONNREFUSED") return "connection refused";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found";
   return error instanceof Error ? error.message : String(error);
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

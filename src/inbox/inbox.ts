@@ -1,10 +1,40 @@
+import { Listeners } from "../listeners.js";
 import type { InboxMessage } from "./live.js";
 
 interface Waiter {
   chatId?: string;
   max: number;
   accept?: (message: InboxMessage) => boolean;
-  deliver(messages: InboxMessage[]): void;
+  /** `interrupted`: Band's agent.control ended the wait; the list is empty then. */
+  deliver(messages: InboxMessage[], interrupted?: boolean): void;
+}
+
+export interface WaitRequest {
+  timeoutMs: number;
+  chatId?: string;
+  max: number;
+  /** Aborted: the wait ends empty, and messages handed out at that very moment go back in front, in order. */
+  signal: AbortSignal;
+  accept?: (message: InboxMessage) => boolean;
+  onTick?: (elapsedMs: number) => void;
+}
+
+export interface Handout {
+  messages: InboxMessage[];
+  timed_out: boolean;
+  /** Band's agent.control `interrupt` ended the wait. */
+  interrupted?: true;
+}
+
+/** A push consumer: gets each message no blocked wait took, as it arrives (waits get first pick). */
+export type Sink = (messages: InboxMessage[]) => void;
+
+export interface InboxLimits {
+  capacity: number;
+  /** Approximate bytes of the queued messages' text (see sizeOf). */
+  maxBytes: number;
+  /** How often a blocked wait reports progress. */
+  tickMs?: number;
 }
 
 /**
@@ -12,12 +42,14 @@ interface Waiter {
  * so only ids still unprocessed on Band matter; beyond this many, the oldest are forgotten.
  */
 const SEEN_LIMIT = 200_000;
+const TICK_MS = 5_000;
 
 export type OfferResult = "queued" | "duplicate" | "full";
 
 /**
- * The bounded, deduplicated queue of messages waiting for the model, and the waiters blocked on it.
- * Pure bookkeeping: no I/O. Messages are handed out in arrival order, which callers keep per-chat ordered.
+ * The bounded, deduplicated queue of messages waiting for the model, the waits blocked on it, and an optional
+ * push sink. Pure bookkeeping: no I/O. Hands out in arrival order, which callers keep per-chat ordered; never
+ * hands out a held chat's messages (Band's agent.control stop). Claiming is the caller's step after hand-out.
  */
 export class Inbox {
   #queue: InboxMessage[] = [];
@@ -26,21 +58,45 @@ export class Inbox {
   readonly #seen = new Set<string>();
   /** How many messages of each chat are queued: offer() must know, per message, whether its chat has any. */
   readonly #queuedPerChat = new Map<string, number>();
+  readonly #heldChats = new Set<string>();
+  #allHeld = false;
+  #bytes = 0;
+  #sink: Sink | undefined;
   deliveredTotal = 0;
   dropped = 0;
+  /** Chats whose queued list changed (queued, handed out, withdrawn). */
+  readonly changed = new Listeners<[chatIds: ReadonlySet<string>]>();
+  readonly capacity: number;
+  readonly maxBytes: number;
+  readonly #tickMs: number;
 
-  constructor(
-    readonly capacity: number,
-    /** Called with the messages handed out and the chats whose pending list changed. */
-    private readonly onChange: (chatIds: Set<string>, handedOut: InboxMessage[]) => void = () => undefined,
-  ) {}
+  constructor(limits: InboxLimits | number) {
+    const { capacity, maxBytes, tickMs } = typeof limits === "number" ? { capacity: limits, maxBytes: Number.POSITIVE_INFINITY } : limits;
+    this.capacity = capacity;
+    this.maxBytes = maxBytes;
+    this.#tickMs = tickMs ?? TICK_MS;
+  }
 
   get pending(): number {
     return this.#queue.length;
   }
 
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   get waiting(): number {
     return this.#waiters.length;
+  }
+
+  /** How many more messages fit by count (the byte bound is checked per offer). */
+  get space(): number {
+    return Math.max(0, this.capacity - this.#queue.length);
+  }
+
+  /** Below half of both bounds: the moment overflowed rooms are drained again (DESIGN.md guarantee 6). */
+  hasRoom(): boolean {
+    return this.#queue.length < this.capacity / 2 && this.#bytes < this.maxBytes / 2;
   }
 
   hasSeen(id: string): boolean {
@@ -52,59 +108,102 @@ export class Inbox {
     if (this.#seen.size > SEEN_LIMIT) this.#seen.delete(this.#seen.values().next().value!);
   }
 
-  /** Offers one message: handed straight to a matching waiter, queued, or refused when full (counted in dropped). */
+  /** Offers one message: handed straight to a waiter or the sink, queued, or refused when full (counted in dropped). */
   offer(message: InboxMessage): OfferResult {
     if (this.#seen.has(message.id)) return "duplicate";
-    const waiter = this.#waiters.length === 0 ? undefined : this.#servingOrder().find((w) => matches(w, message));
-    // Straight to a waiter only when nothing of its chat is queued ahead of it: per-chat order comes first.
-    if (waiter && !this.#queuedPerChat.has(message.chat_id)) {
-      this.#remember(message.id);
-      this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-      this.#handOut(waiter, [message]);
-      return "queued";
+    // Straight out only when nothing of its chat is queued ahead of it: per-chat order comes first.
+    if (!this.#queuedPerChat.has(message.chat_id) && !this.isHeld(message.chat_id)) {
+      const waiter = this.#waiters.length === 0 ? undefined : this.#servingOrder().find((w) => matches(w, message));
+      if (waiter || this.#sink) {
+        this.#remember(message.id);
+        if (waiter) this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        this.#handOut([message], waiter ? waiter.deliver : this.#sink!);
+        return "queued";
+      }
     }
-    if (this.#queue.length >= this.capacity) {
+    const size = sizeOf(message);
+    if (this.#queue.length >= this.capacity || (this.#queue.length > 0 && this.#bytes + size > this.maxBytes)) {
       this.dropped++;
       return "full";
     }
     this.#remember(message.id);
     this.#queue.push(message);
-    this.#countQueued(message.chat_id, 1);
-    this.#serveWaiters();
-    this.onChange(new Set([message.chat_id]), []);
+    this.#count(message, 1);
+    this.#dispatch();
+    this.changed.emit(new Set([message.chat_id]));
     return "queued";
   }
 
-  /** Takes up to `max` queued messages (of one chat, when given) for which `accept` holds. */
+  /** Takes up to `max` queued messages (of one chat, when given) for which `accept` holds, skipping held chats. */
   take(max: number, chatId?: string, accept?: (message: InboxMessage) => boolean): InboxMessage[] {
-    // The usual wait (any chat, no filter) takes the oldest: from the front, without scanning the whole queue.
-    const taken = chatId === undefined && !accept ? this.#queue.splice(0, max) : this.#takeMatching(max, chatId, accept);
+    // The usual wait (any chat, no filter, nothing held) takes the oldest: from the front, without a scan.
+    const fast = chatId === undefined && !accept && !this.#allHeld && this.#heldChats.size === 0;
+    const taken = fast ? this.#queue.splice(0, max) : this.#takeMatching(max, (m) => (chatId === undefined || m.chat_id === chatId) && !this.isHeld(m.chat_id) && (!accept || accept(m)));
     if (taken.length === 0) return taken;
-    for (const message of taken) this.#countQueued(message.chat_id, -1);
+    for (const message of taken) this.#count(message, -1);
     this.deliveredTotal += taken.length;
-    this.onChange(new Set(taken.map((m) => m.chat_id)), taken);
+    this.changed.emit(new Set(taken.map((m) => m.chat_id)));
     return taken;
   }
 
-  #takeMatching(max: number, chatId: string | undefined, accept: ((message: InboxMessage) => boolean) | undefined): InboxMessage[] {
+  #takeMatching(max: number, wanted: (message: InboxMessage) => boolean): InboxMessage[] {
     const taken: InboxMessage[] = [];
     const kept: InboxMessage[] = [];
     for (const message of this.#queue) {
-      if (taken.length < max && (chatId === undefined || message.chat_id === chatId) && (!accept || accept(message))) taken.push(message);
+      if (taken.length < max && wanted(message)) taken.push(message);
       else kept.push(message);
     }
     if (taken.length > 0) this.#queue = kept;
     return taken;
   }
 
-  #countQueued(chatId: string, delta: number): void {
-    const count = (this.#queuedPerChat.get(chatId) ?? 0) + delta;
-    if (count > 0) this.#queuedPerChat.set(chatId, count);
-    else this.#queuedPerChat.delete(chatId);
+  #count(message: InboxMessage, sign: 1 | -1): void {
+    this.#bytes += sign * sizeOf(message);
+    const count = (this.#queuedPerChat.get(message.chat_id) ?? 0) + sign;
+    if (count > 0) this.#queuedPerChat.set(message.chat_id, count);
+    else this.#queuedPerChat.delete(message.chat_id);
   }
 
   peek(chatId?: string): InboxMessage[] {
     return chatId === undefined ? [...this.#queue] : this.#queue.filter((m) => m.chat_id === chatId);
+  }
+
+  /**
+   * Hands out what is queued, or blocks until something arrives, the timeout passes, the signal aborts or
+   * Band interrupts. Progress ticks every few seconds while blocked, when `onTick` is given.
+   */
+  wait(request: WaitRequest): Promise<Handout> {
+    const { signal } = request;
+    if (signal.aborted) return Promise.resolve({ messages: [], timed_out: false });
+    const ready = this.take(request.max, request.chatId, request.accept);
+    if (ready.length > 0 || request.timeoutMs <= 0) return Promise.resolve({ messages: ready, timed_out: ready.length === 0 });
+    return new Promise((resolve) => {
+      const started = Date.now();
+      const finish = (handout: Handout) => {
+        clearTimeout(timer);
+        clearInterval(ticker);
+        signal.removeEventListener("abort", onAbort);
+        resolve(handout);
+      };
+      const remove = this.addWaiter({
+        ...(request.chatId !== undefined ? { chatId: request.chatId } : {}),
+        max: request.max,
+        ...(request.accept ? { accept: request.accept } : {}),
+        deliver: (messages, interrupted) => {
+          // A request cancelled at the same moment must not swallow messages: they go back to the queue.
+          if (signal.aborted) {
+            this.requeue(messages);
+            return finish({ messages: [], timed_out: false });
+          }
+          finish({ messages, timed_out: false, ...(interrupted ? { interrupted: true as const } : {}) });
+        },
+      });
+      const timer = setTimeout(() => remove() && finish({ messages: [], timed_out: true }), request.timeoutMs);
+      const onTick = request.onTick;
+      const ticker = onTick ? setInterval(() => onTick(Date.now() - started), Math.min(this.#tickMs, request.timeoutMs)) : undefined;
+      const onAbort = () => remove() && finish({ messages: [], timed_out: false });
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
   }
 
   /** Registers a waiter; returns a function that removes it (on timeout or cancellation). */
@@ -118,22 +217,69 @@ export class Inbox {
     };
   }
 
-  /** Releases every waiter with nothing (shutdown). */
+  /** Ends blocked waits at once, empty and marked interrupted: all of them, or those bound to one chat. */
+  interrupt(chatId?: string): number {
+    const ended = this.#waiters.filter((w) => chatId === undefined || w.chatId === chatId);
+    for (const waiter of ended) this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+    for (const waiter of ended) waiter.deliver([], true);
+    return ended.length;
+  }
+
+  /** Releases every waiter with nothing (shutdown, or the inbox went off). */
   releaseAll(): void {
     for (const waiter of this.#waiters.splice(0)) waiter.deliver([]);
   }
 
-  /** Puts handed-out messages back at the front (a session closed before acknowledging them). */
+  /** Puts handed-out messages back at the front (their client is gone before acknowledging them). */
   requeue(messages: InboxMessage[]): void {
     if (messages.length === 0) return;
     this.#queue = [...messages, ...this.#queue];
-    for (const message of messages) this.#countQueued(message.chat_id, 1);
+    for (const message of messages) this.#count(message, 1);
     this.deliveredTotal -= messages.length;
-    this.#serveWaiters();
-    this.onChange(new Set(messages.map((m) => m.chat_id)), []);
+    this.#dispatch();
+    this.changed.emit(new Set(messages.map((m) => m.chat_id)));
   }
 
-  #serveWaiters(): void {
+  /** Holds a chat's messages (or all, without a chat): queued, never handed out, until released. */
+  hold(chatId?: string): void {
+    if (chatId === undefined) this.#allHeld = true;
+    else this.#heldChats.add(chatId);
+  }
+
+  release(chatId?: string): void {
+    if (chatId === undefined) this.#allHeld = false;
+    else this.#heldChats.delete(chatId);
+    this.#dispatch();
+  }
+
+  isHeld(chatId: string): boolean {
+    return this.#allHeld || this.#heldChats.has(chatId);
+  }
+
+  /** Removes a queued message that was settled elsewhere; true when it was queued here. */
+  withdraw(id: string): boolean {
+    const index = this.#queue.findIndex((m) => m.id === id);
+    if (index < 0) return false;
+    const [message] = this.#queue.splice(index, 1);
+    this.#count(message!, -1);
+    this.changed.emit(new Set([message!.chat_id]));
+    return true;
+  }
+
+  /** Records Band's attempt number on a queued message. */
+  annotate(id: string, attempt: number): void {
+    const message = this.#queue.find((m) => m.id === id);
+    if (message) message.attempt = attempt;
+  }
+
+  /** Plugs in (or removes) the push consumer; what is queued and not held goes to it at once. */
+  setSink(sink: Sink | undefined): void {
+    this.#sink = sink;
+    this.#dispatch();
+  }
+
+  /** Serves blocked waits first, then the sink, from the queue. */
+  #dispatch(): void {
     for (const waiter of this.#servingOrder()) {
       if (this.#queue.length === 0) return;
       // A delivery can re-enter (a cancelled waiter requeues): skip waiters that were served meanwhile.
@@ -142,6 +288,10 @@ export class Inbox {
       if (messages.length === 0) continue;
       this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
       waiter.deliver(messages);
+    }
+    if (this.#sink && this.#queue.length > 0) {
+      const messages = this.take(this.#queue.length);
+      if (messages.length > 0) this.#sink(messages);
     }
   }
 
@@ -153,13 +303,18 @@ export class Inbox {
     return [...this.#waiters.filter((w) => w.accept), ...this.#waiters.filter((w) => !w.accept)];
   }
 
-  #handOut(waiter: Waiter, messages: InboxMessage[]): void {
+  #handOut(messages: InboxMessage[], deliver: (messages: InboxMessage[]) => void): void {
     this.deliveredTotal += messages.length;
-    this.onChange(new Set(), messages);
-    waiter.deliver(messages);
+    this.changed.emit(new Set(messages.map((m) => m.chat_id)));
+    deliver(messages);
   }
 }
 
 function matches(waiter: Waiter, message: InboxMessage): boolean {
   return (waiter.chatId === undefined || waiter.chatId === message.chat_id) && (!waiter.accept || waiter.accept(message));
+}
+
+/** What a queued message costs in memory, approximately: its text in UTF-8 plus a fixed share for the rest. */
+export function sizeOf(message: InboxMessage): number {
+  return Buffer.byteLength(message.content) + (message.chat_title?.length ?? 0) + 256;
 }

@@ -42,6 +42,8 @@ export interface WaitResult {
   messages: InboxMessage[];
   timed_out: boolean;
   pending: number;
+  /** Band's agent.control `interrupt` ended the wait (an empty, non-error result). */
+  interrupted?: true;
 }
 
 export interface LiveInbox {

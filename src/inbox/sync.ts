@@ -1,18 +1,24 @@
 import { BandApiError, type BandClient } from "../band/http.js";
 import { renderMessage } from "../band/mentions.js";
 import { cursorPages } from "../band/pages.js";
-import type { Participant } from "../band/participants.js";
+import type { Participant, Participants } from "../band/participants.js";
 import type { Logger } from "../log.js";
-import { messageCreated, type BandMessage } from "../realtime/events.js";
+import { deliveriesOf, messageCreated, type BandMessage } from "../realtime/events.js";
 import type { InboxMessage } from "./live.js";
+
+export interface Backlog {
+  messages: BandMessage[];
+  /** False when the walk stopped because the inbox could not hold more: Band has more for a later drain. */
+  complete: boolean;
+}
 
 /**
  * Every not-yet-processed message of a room, oldest first, through `GET …/messages` cursor pages (this includes
  * messages a crashed process left in `processing`). Stops once `space()` new messages are in hand: the inbox
  * could not hold more, and the rest is fetched by the drain that runs when it has room again.
  */
-export async function fetchBacklog(band: BandClient, chatId: string, isNew: (m: BandMessage) => boolean, space: () => number, log: Logger): Promise<BandMessage[]> {
-  const out: BandMessage[] = [];
+export async function fetchBacklog(band: BandClient, chatId: string, isNew: (m: BandMessage) => boolean, space: () => number, log: Logger): Promise<Backlog> {
+  const messages: BandMessage[] = [];
   let fresh = 0;
   try {
     for await (const page of cursorPages(band, "listAgentMessages", chatId)) {
@@ -20,34 +26,39 @@ export async function fetchBacklog(band: BandClient, chatId: string, isNew: (m: 
         const parsed = messageCreated.safeParse(raw);
         if (!parsed.success) log.warn(`skipped a malformed message in room ${chatId}'s backlog`);
         else {
-          out.push(parsed.data);
+          messages.push(parsed.data);
           if (isNew(parsed.data)) fresh++;
         }
       }
-      if (fresh >= space()) break;
+      if (page.hasMore && fresh >= space()) return { messages, complete: false };
     }
-    return out;
+    return { messages, complete: true };
   } catch (error) {
     // A Band without the cursor listing still has /messages/next: at least the oldest message is not missed.
     if (!(error instanceof BandApiError) || ![400, 405, 422, 501].includes(error.status)) throw error;
     const { data } = await band.call("getAgentNextMessage", { path: { chat_id: chatId } });
     const parsed = messageCreated.safeParse(data);
-    return parsed.success ? [parsed.data] : [];
+    return { messages: parsed.success ? [parsed.data] : [], complete: true };
   }
 }
 
-/** Band delivers text messages that mention the agent; never the agent's own (PROTOCOL.md §5.4). */
+/**
+ * Band delivers text messages that mention the agent; never the agent's own (PROTOCOL.md §5.4); and a message
+ * its delivery status already shows processed for this agent is done.
+ */
 export function isForAgent(message: BandMessage, agentId: string): boolean {
   if (message.sender_id === agentId || message.message_type !== "text") return false;
+  if (message.metadata?.delivery_status?.[agentId]?.status === "processed") return false;
   const mentions = message.metadata?.mentions;
   if (!mentions) return true;
   return mentions.some((m) => m.id === agentId) || message.content.includes(`@[[${agentId}]]`);
 }
 
-export function toInboxMessage(message: BandMessage, chatId: string, chatTitle: string | undefined, participants: readonly Participant[]): InboxMessage {
+export function toInboxMessage(message: BandMessage, chatId: string, chatTitle: string | undefined, participants: readonly Participant[], agentId?: string): InboxMessage {
   const sender = participants.find((p) => p.id === message.sender_id);
   const name = sender?.name ?? message.sender_name ?? undefined;
   const handle = sender?.handle ?? undefined;
+  const attempt = agentId === undefined ? undefined : deliveriesOf(message.metadata?.delivery_status)[agentId]?.attempt;
   return {
     id: message.id,
     chat_id: chatId,
@@ -61,5 +72,23 @@ export function toInboxMessage(message: BandMessage, chatId: string, chatTitle: 
       ...(m.name ? { name: m.name } : {}),
     })),
     created_at: message.inserted_at,
+    ...(attempt !== undefined ? { attempt } : {}),
   };
+}
+
+const TRANSCRIPT_PAGES = 5;
+
+/** A chat's transcript as Band's context gives it (at most five pages of 100), oldest first, mentions rendered. */
+export async function transcript(band: BandClient, participants: Participants, chatId: string): Promise<InboxMessage[]> {
+  const people = await participants.list(chatId);
+  const messages: InboxMessage[] = [];
+  let pages = 0;
+  for await (const page of cursorPages(band, "getAgentChatContext", chatId)) {
+    for (const raw of page.items) {
+      const parsed = messageCreated.safeParse(raw);
+      if (parsed.success) messages.push(toInboxMessage(parsed.data, chatId, undefined, people));
+    }
+    if (++pages >= TRANSCRIPT_PAGES) break;
+  }
+  return messages;
 }

@@ -59,8 +59,6 @@ export async function startHttpServer(app: App, options: HttpOptions): Promise<H
   const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
   const sessions = new Map<string, Session>();
   const log = app.log;
-  // Every session subscribes to the shared inbox's events for its resource notifications.
-  app.live?.setMaxListeners(0);
 
   const closeSession = async (session: Session, reason: string, requeue = true) => {
     if (session.closing) return;

@@ -1,17 +1,14 @@
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { App } from "../app.js";
-import { cursorPages } from "../band/pages.js";
-import { messageCreated } from "../realtime/events.js";
-import { toInboxMessage } from "../inbox/sync.js";
+import { transcript } from "../inbox/sync.js";
 
 const JSON_TYPE = "application/json";
-const TRANSCRIPT_PAGES = 5;
-
 
 /**
  * The resources of DESIGN.md §1 with subscriptions. McpServer does not implement resources/subscribe, so the
- * handlers go on the low-level server (before connect); updates are sent only for URIs this session subscribed.
+ * handlers go on the low-level server (before connect); updates are sent only for URIs this session subscribed,
+ * and nothing is sent before the client's `notifications/initialized` (some clients reject anything earlier).
  * Returns a function that detaches this session from the app's events.
  */
 export function registerResources(server: McpServer, app: App): () => void {
@@ -47,7 +44,7 @@ export function registerResources(server: McpServer, app: App): () => void {
       list: () => ({ resources: rooms().map((r) => ({ uri: `band://chats/${r.id}/context`, name: `Transcript: ${r.title ?? r.id}`, mimeType: JSON_TYPE })) }),
     }),
     { title: "Band chat transcript", description: "The chat's messages as you see them, oldest first, mentions rendered as @handle.", mimeType: JSON_TYPE },
-    (uri, variables) => json(uri.href, transcript(app, chatIdOf(variables.chat_id))),
+    (uri, variables) => json(uri.href, app.agent ? transcript(app.agent, app.participants, chatIdOf(variables.chat_id)) : []),
   );
   if (app.agent) {
     const agent = app.agent;
@@ -65,36 +62,29 @@ export function registerResources(server: McpServer, app: App): () => void {
     return {};
   });
 
+  let initialized = false;
+  const oninitialized = server.server.oninitialized;
+  server.server.oninitialized = () => {
+    initialized = true;
+    oninitialized?.();
+  };
+
   const updated = (uri: string) => {
     if (subscribed.has(uri)) void server.server.sendResourceUpdated({ uri }).catch(() => undefined);
   };
-  const onInbox = (chatIds: Set<string>) => {
-    updated("band://inbox");
-    for (const id of chatIds) updated(`band://inbox/${id}`);
-  };
-  const onStatus = () => updated("band://status");
-  const onChat = (chatId: string) => updated(`band://chats/${chatId}/context`);
-  const onRooms = () => {
-    if (server.isConnected()) server.sendResourceListChanged();
-  };
-  live?.on("inbox", onInbox).on("status", onStatus).on("chat", onChat).on("rooms", onRooms);
+  const detach = [
+    live?.onInboxChanged((chatIds) => {
+      updated("band://inbox");
+      for (const id of chatIds) updated(`band://inbox/${id}`);
+    }),
+    live?.onStatusChanged(() => updated("band://status")),
+    live?.onChatMessage((chatId) => updated(`band://chats/${chatId}/context`)),
+    // A client lists resources after initializing anyway, so changes before that need no notice.
+    live?.onRoomsChanged(() => {
+      if (initialized && server.isConnected()) server.sendResourceListChanged();
+    }),
+  ];
   return () => {
-    live?.off("inbox", onInbox).off("status", onStatus).off("chat", onChat).off("rooms", onRooms);
+    for (const off of detach) off?.();
   };
-}
-
-/** The chat's transcript as Band's context gives it (at most five pages of 100), oldest first, mentions rendered. */
-async function transcript(app: App, chatId: string) {
-  if (!app.agent) return [];
-  const participants = await app.participants.list(chatId);
-  const messages = [];
-  let pages = 0;
-  for await (const page of cursorPages(app.agent, "getAgentChatContext", chatId)) {
-    for (const raw of page.items) {
-      const parsed = messageCreated.safeParse(raw);
-      if (parsed.success) messages.push(toInboxMessage(parsed.data, chatId, undefined, participants));
-    }
-    if (++pages >= TRANSCRIPT_PAGES) break;
-  }
-  return messages;
 }

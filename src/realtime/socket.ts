@@ -1,6 +1,7 @@
 import type { Agent as HttpAgent, IncomingMessage } from "node:http";
 import { Socket, type Channel } from "phoenix";
 import WebSocket from "ws";
+import { backoff } from "../backoff.js";
 import { parseRetryAfter } from "../band/http.js";
 import type { Secret } from "../config.js";
 import type { Logger } from "../log.js";
@@ -83,9 +84,9 @@ export class BandSocket {
       timeout: 10_000,
       reconnectAfterMs: (tries: number) => {
         const retryAfter = this.#refusal?.retryAfterMs;
-        return retryAfter ?? jitteredBackoff(tries, reconnect.baseMs, reconnect.maxMs);
+        return retryAfter ?? backoff(tries, reconnect.baseMs, reconnect.maxMs);
       },
-      rejoinAfterMs: (tries: number) => jitteredBackoff(tries, reconnect.baseMs, reconnect.maxMs),
+      rejoinAfterMs: (tries: number) => backoff(tries, reconnect.baseMs, reconnect.maxMs),
       decode: (raw: unknown, callback: (decoded: unknown) => void) => {
         const frame = typeof raw === "string" ? parseFrame(raw) : undefined;
         if (frame) callback(frame);
@@ -208,12 +209,6 @@ function readRefusal(res: IncomingMessage, body: string): Refusal {
   const header = res.headers["retry-after"];
   const retryAfter = parseRetryAfter(Array.isArray(header) ? header[0] : header) ?? retryAfterBody;
   return { status: res.statusCode ?? 0, code, ...(retryAfter !== undefined ? { retryAfterMs: Math.min(retryAfter * 1000, 300_000) } : {}) };
-}
-
-/** Capped exponential backoff with jitter (DESIGN.md delivery guarantee 4). */
-export function jitteredBackoff(tries: number, baseMs: number, maxMs: number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, tries - 1));
-  return Math.round(ceiling * (0.5 + Math.random() * 0.5));
 }
 
 /** phoenix's own decoder throws on anything but a 5-element array; a bad frame must be skipped, not crash. */

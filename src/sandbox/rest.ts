@@ -26,6 +26,8 @@ export interface InjectedFault {
   status: number;
   retryAfter?: number;
   code?: string;
+  /** Answered as is instead of an error envelope (a scripted success, e.g. a cursor page that repeats). */
+  body?: unknown;
 }
 
 /** Optional observers of the pipeline: the test suite records requests and injects faults through these. */
@@ -100,6 +102,7 @@ export function createRestHandler(store: FakeStore, hooks: RestHooks = {}): Requ
     record.body = body;
 
     const fault = hooks.fault?.(method, url.pathname);
+    if (fault?.body !== undefined) return { status: fault.status, body: fault.body };
     if (fault) {
       const code = fault.code ?? DEFAULT_CODES[fault.status] ?? "error";
       const headers = fault.retryAfter === undefined ? undefined : { "Retry-After": String(fault.retryAfter) };

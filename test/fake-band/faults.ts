@@ -37,6 +37,8 @@ export interface FaultAnswer {
   /** Seconds, sent as `Retry-After`. */
   retryAfter?: number;
   code?: string;
+  /** Answered as is instead of an error envelope (a scripted success, e.g. a cursor page that repeats). */
+  body?: unknown;
 }
 
 export interface RandomFailures {
@@ -85,6 +87,9 @@ export function addRandomFailures(rules: FailRule[], options: RandomFailures): R
     },
     get code() {
       return answer.code;
+    },
+    get body() {
+      return answer.body;
     },
   };
   rules.push(rule);

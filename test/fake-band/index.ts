@@ -21,7 +21,7 @@ export interface FakeBand extends Omit<Band, "store"> {
   peer: Actor;
   room: { id: string; title: string };
   requests: RecordedRequest[];
-  failNext(count: number, status: number, options?: { path?: RegExp; method?: string; retryAfter?: number; code?: string }): void;
+  failNext(count: number, status: number, options?: { path?: RegExp; method?: string; retryAfter?: number; code?: string; body?: unknown }): void;
   /** Fails a seeded share of REST calls until stopped (faults.ts). */
   failRandomly(options: RandomFailures): RandomFailuresHandle;
 }

@@ -27,7 +27,8 @@ describe("fetchBacklog", () => {
     const log = recordingLog();
     const band = bandWith([[message("1"), { id: "broken" }], [message("2")]]);
     const out = await fetchBacklog(band, "room", () => true, () => 100, log);
-    expect(out.map((m) => m.id)).toEqual(["1", "2"]);
+    expect(out.messages.map((m) => m.id)).toEqual(["1", "2"]);
+    expect(out.complete).toBe(true);
     // Regression: a misplaced statement once logged "skipped a malformed message" for every valid message too.
     expect(log.warnings).toEqual(["skipped a malformed message in room room's backlog"]);
   });
@@ -35,6 +36,8 @@ describe("fetchBacklog", () => {
   it("stops paging once the inbox has no room for more new messages", async () => {
     const band = bandWith([[message("1")], [message("2")], [message("3")]]);
     const out = await fetchBacklog(band, "room", () => true, () => 1, recordingLog());
-    expect(out.map((m) => m.id)).toEqual(["1"]);
+    expect(out.messages.map((m) => m.id)).toEqual(["1"]);
+    // Band has more: the drain must know the room is not fully read even though the last offer may fit.
+    expect(out.complete).toBe(false);
   });
 });

@@ -16,6 +16,7 @@ export default defineTool({
   output: {
     messages: z.array(inboxMessage),
     timed_out: z.boolean(),
+    interrupted: z.boolean().optional().describe("Band interrupted the wait: nothing to do now; wait again."),
     pending: z.number().int().describe("Messages still queued after this call."),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { BandApiError } from "../../band/http.js";
 import { ToolError } from "../../errors.js";
+import { markWithClaim } from "../../inbox/claims.js";
 import type { LiveInbox } from "../../inbox/live.js";
 import type { ToolContext } from "../define.js";
 
@@ -32,19 +32,5 @@ export async function markMessage(ctx: ToolContext, chatId: string, messageId: s
   if (ctx.live) {
     return error === undefined ? ctx.live.markProcessed(chatId, messageId, ctx.signal) : ctx.live.markFailed(chatId, messageId, error, ctx.signal);
   }
-  const path = { chat_id: chatId, id: messageId };
-  const mark = async () => {
-    const { data } =
-      error === undefined
-        ? await ctx.band.call("markAgentMessageProcessed", { path, signal: ctx.signal })
-        : await ctx.band.call("markAgentMessageFailed", { path, body: { error }, signal: ctx.signal });
-    return { id: data.id, status: data.status };
-  };
-  try {
-    return await mark();
-  } catch (failure) {
-    if (!(failure instanceof BandApiError && failure.status === 422)) throw failure;
-    await ctx.band.call("markAgentMessageProcessing", { path, signal: ctx.signal });
-    return mark();
-  }
+  return markWithClaim(ctx.band, chatId, messageId, error === undefined ? { status: "processed" } : { status: "failed", error }, ctx.signal);
 }

@@ -24,6 +24,7 @@ export default defineTool({
     message_id: z.string().describe("The id of the message you sent."),
     reply: inboxMessage.nullable().describe("The first reply from a mentioned participant, or null when none came in time."),
     timed_out: z.boolean(),
+    interrupted: z.boolean().optional().describe("Band interrupted the wait before a reply came."),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   // The send is band_send_message's operation (each operation belongs to exactly one tool); this tool reuses it.
@@ -41,7 +42,7 @@ export default defineTool({
     const { message_id } = await postMessage(ctx, chat_id, content, recipients);
     const who = recipients.map((r) => (r.handle ? `@${r.handle}` : r.name ?? r.id)).join(", ");
     await ctx.progress(0, timeout_seconds, `sent; waiting for a reply from ${who}`);
-    const { messages, timed_out } = await live.wait({
+    const { messages, timed_out, interrupted } = await live.wait({
       timeoutMs: timeout_seconds * 1000,
       chatId: chat_id,
       max: 1,
@@ -49,7 +50,7 @@ export default defineTool({
       accept: (m: InboxMessage) => awaited.has(m.sender.id) && !earlier.has(m.id),
       onTick: (elapsedMs) => void ctx.progress(Math.round(elapsedMs / 1000), timeout_seconds, `waiting for a reply from ${who}`),
     });
-    return { message_id, reply: messages[0] ?? null, timed_out };
+    return { message_id, reply: messages[0] ?? null, timed_out, ...(interrupted ? { interrupted } : {}) };
   },
 });
 

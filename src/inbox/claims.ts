@@ -1,0 +1,97 @@
+import { BandApiError, type BandClient } from "../band/http.js";
+import type { Logger } from "../log.js";
+import type { InboxMessage } from "./live.js";
+
+export type Outcome = { status: "processed" } | { status: "failed"; error: string };
+
+/**
+ * Marks a message processed or failed on Band. Band needs an open processing attempt (422 otherwise), so a
+ * message nobody claimed yet — never handed out here, or its claim never landed — is claimed first and marked
+ * again. `claimed`: an attempt we opened is known to be open; then a 422 after retries means our first try
+ * landed. Used by the live inbox and by the tools-only path alike.
+ */
+export async function markWithClaim(band: BandClient, chatId: string, messageId: string, outcome: Outcome, signal: AbortSignal | undefined, claimed = false): Promise<{ id: string; status: string }> {
+  const path = { chat_id: chatId, id: messageId };
+  const mark = async () => {
+    const { data } =
+      outcome.status === "processed"
+        ? await band.call("markAgentMessageProcessed", { path, signal, idempotent: true })
+        : await band.call("markAgentMessageFailed", { path, body: { error: outcome.error }, signal, idempotent: true });
+    return { id: data.id, status: data.status };
+  };
+  try {
+    return await mark();
+  } catch (error) {
+    if (!(error instanceof BandApiError && error.status === 422)) throw error;
+    if (claimed && error.retries > 0) return { id: messageId, status: outcome.status };
+  }
+  await band.call("markAgentMessageProcessing", { path, signal, idempotent: true });
+  try {
+    return await mark();
+  } catch (error) {
+    // Our claim just opened an attempt: a retried mark that finds none was settled by its first try.
+    if (error instanceof BandApiError && error.status === 422 && error.retries > 0) return { id: messageId, status: outcome.status };
+    throw error;
+  }
+}
+
+/**
+ * The messages handed out and not yet settled, each with its claim on Band (`/processing`). A claim is one
+ * call: the REST client is the one layer that retries, so a claim costs at most that call's attempts.
+ */
+export class Claims {
+  readonly #inFlight = new Map<string, Promise<boolean>>();
+  #failures = 0;
+
+  constructor(
+    private readonly band: BandClient,
+    private readonly log: Logger,
+    /** Aborted on shutdown: claims still retrying stop. */
+    private readonly closed: AbortSignal,
+    private readonly onChange: () => void,
+  ) {}
+
+  get size(): number {
+    return this.#inFlight.size;
+  }
+
+  get failures(): number {
+    return this.#failures;
+  }
+
+  /** Claims handed-out messages on Band; a claim that never lands is logged and counted for band_status. */
+  claim(messages: readonly InboxMessage[]): void {
+    for (const message of messages) this.#inFlight.set(message.id, this.#claimOne(message));
+    if (messages.length > 0) this.onChange();
+  }
+
+  async #claimOne(message: InboxMessage): Promise<boolean> {
+    try {
+      await this.band.call("markAgentMessageProcessing", { path: { chat_id: message.chat_id, id: message.id }, idempotent: true, signal: this.closed });
+      return true;
+    } catch (error) {
+      if (this.closed.aborted) return false;
+      this.#failures++;
+      this.log.warn(`could not claim message ${message.id} in chat ${message.chat_id}`, { error: String(error) });
+      this.onChange();
+      return false;
+    }
+  }
+
+  /** Stops tracking messages put back in the inbox; returns those that were in flight here. */
+  release(messages: readonly InboxMessage[]): InboxMessage[] {
+    return messages.filter((m) => this.#inFlight.delete(m.id));
+  }
+
+  /** Marks a message, after its own claim when it has one in flight. */
+  async settle(chatId: string, messageId: string, outcome: Outcome, signal?: AbortSignal): Promise<{ id: string; status: string }> {
+    const claim = this.#inFlight.get(messageId);
+    const claimed = claim ? await claim : false;
+    try {
+      return await markWithClaim(this.band, chatId, messageId, outcome, signal, claimed);
+    } finally {
+      this.#inFlight.delete(messageId);
+      this.onChange();
+    }
+  }
+}

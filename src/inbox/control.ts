@@ -1,0 +1,69 @@
+import type { Logger } from "../log.js";
+import type { BandEvent } from "../realtime/events.js";
+import type { Inbox } from "./inbox.js";
+
+type ControlEvent = Extract<BandEvent, { type: "agent_control" }>;
+
+/** How many correlation ids are remembered: Band does not dedupe agent.control, so we do. */
+const SEEN_LIMIT = 1_000;
+
+/**
+ * Band's `agent.control` (DESIGN.md guarantee 10): `stop` holds delivery for the agent or one room (nothing
+ * handed out, so nothing claimed: messages stay unprocessed on Band), `play` resumes, `interrupt` ends blocked
+ * waits at once with an empty result that says so.
+ */
+export class Control {
+  readonly #seen = new Set<string>();
+  /** Why the whole agent is stopped, when it is. */
+  #agentStopped: string | undefined;
+  readonly #roomsStopped = new Map<string, string>();
+
+  constructor(
+    private readonly inbox: Inbox,
+    private readonly log: Logger,
+    private readonly onChange: () => void,
+  ) {}
+
+  apply(event: ControlEvent): void {
+    if (event.correlationId !== undefined) {
+      if (this.#seen.has(event.correlationId)) return;
+      this.#seen.add(event.correlationId);
+      if (this.#seen.size > SEEN_LIMIT) this.#seen.delete(this.#seen.values().next().value!);
+    }
+    const where = event.roomId === undefined ? "agent" : `chat ${event.roomId}`;
+    this.log.info(`Band agent.control ${event.mode} for ${where}${event.reason ? ` (${event.reason})` : ""}`);
+    const why = event.reason ? `: ${event.reason}` : "";
+    switch (event.mode) {
+      case "stop":
+        if (event.roomId === undefined) this.#agentStopped = why;
+        else this.#roomsStopped.set(event.roomId, why);
+        this.inbox.hold(event.roomId);
+        break;
+      case "play":
+        if (event.roomId === undefined) {
+          this.#agentStopped = undefined;
+          for (const id of this.#roomsStopped.keys()) this.inbox.release(id);
+          this.#roomsStopped.clear();
+        } else this.#roomsStopped.delete(event.roomId);
+        this.inbox.release(event.roomId);
+        break;
+      case "interrupt":
+        this.inbox.interrupt(event.roomId);
+        break;
+    }
+    this.onChange();
+  }
+
+  /** For band_status.detail: what Band has stopped, if anything. */
+  detail(): string | undefined {
+    const parts: string[] = [];
+    if (this.#agentStopped !== undefined) parts.push(`delivery paused by Band (agent.control stop${this.#agentStopped}) until it says play`);
+    for (const [id, why] of this.#roomsStopped) parts.push(`delivery in chat ${id} paused by Band (agent.control stop${why})`);
+    return parts.length ? parts.join("; ") : undefined;
+  }
+
+  /** Forgets a room that is gone. */
+  forget(roomId: string): void {
+    if (this.#roomsStopped.delete(roomId)) this.inbox.release(roomId);
+  }
+}

@@ -1,0 +1,173 @@
+import type { Agent as HttpAgent } from "node:http";
+import { backoff, sleep } from "../backoff.js";
+import { BandApiError, type BandClient } from "../band/http.js";
+import type { Secret } from "../config.js";
+import type { Logger } from "../log.js";
+import { parseBandEvent, type BandEvent } from "../realtime/events.js";
+import { BandSocket, type SocketState } from "../realtime/socket.js";
+import { parseTopic, TOPIC_EVENTS, topics, type TopicKind } from "../realtime/topics.js";
+import type { ConnectionState } from "./live.js";
+
+export interface LinkOptions {
+  band: BandClient;
+  wsUrl: string;
+  key: Secret;
+  log: Logger;
+  socketAgent?: HttpAgent;
+  heartbeatIntervalMs?: number;
+  reconnect: { baseMs: number; maxMs: number };
+  closed: AbortSignal;
+  /** Connection state or its detail changed. */
+  onState(state: ConnectionState): void;
+  /** A topic was joined, first time or after a reconnect. */
+  onJoined(kind: TopicKind, id: string): void;
+  onEvent(event: BandEvent): void;
+}
+
+const DEFAULT_SUPERSEDE_RETRY_S = 5;
+
+/**
+ * Who we are on Band and our one socket to it: identifies the agent (retrying while Band is unreachable),
+ * opens the socket, keeps the topics we want joined across sockets, and turns frames into typed events.
+ */
+export class BandLink {
+  agent: { id: string; name: string; handle: string } | null = null;
+  connection: ConnectionState = "connecting";
+  detail: string | undefined;
+  lastEventAt: string | null = null;
+  #socket: BandSocket | undefined;
+  /** Reconnects of sockets replaced after a retryable supersede. */
+  #earlierReconnects = 0;
+  readonly #topics = new Map<string, readonly string[]>();
+
+  constructor(private readonly options: LinkOptions) {}
+
+  get reconnects(): number {
+    return this.#earlierReconnects + (this.#socket?.reconnects ?? 0);
+  }
+
+  isJoined(topic: string): boolean {
+    return this.#socket?.isJoined(topic) ?? false;
+  }
+
+  /** Resolves once the agent is known and the socket is connecting; an unreachable Band is retried in the background. */
+  async start(): Promise<void> {
+    const first = await this.#identify();
+    if (first === "ok") return this.#openSocket();
+    if (first === "fatal") return;
+    // The server (and its REST tools) must not wait for Band.
+    void (async () => {
+      for (let attempt = 1; !this.options.closed.aborted; attempt++) {
+        await sleep(backoff(attempt, 1_000, 30_000), this.options.closed).catch(() => undefined);
+        if (this.options.closed.aborted) return;
+        const outcome = await this.#identify();
+        if (outcome === "ok") return this.#openSocket();
+        if (outcome === "fatal") return;
+      }
+    })();
+  }
+
+  /** Learns who we are (topics are named by agent id); a rejected key is final, anything else is retried. */
+  async #identify(): Promise<"ok" | "retry" | "fatal"> {
+    try {
+      const { data } = await this.options.band.call("getAgentMe", { signal: this.options.closed });
+      this.agent = { id: data.id, name: data.name, handle: data.handle };
+      return "ok";
+    } catch (error) {
+      if (error instanceof BandApiError && (error.status === 401 || error.status === 403)) {
+        this.setState("unauthorized", `Band rejected the agent key (${error.status}); set BAND_API_KEY to a valid agent key and restart`);
+        return "fatal";
+      }
+      this.setState("connecting", `cannot reach Band yet: ${error instanceof Error ? error.message : String(error)}`);
+      return "retry";
+    }
+  }
+
+  #openSocket(): void {
+    if (this.options.closed.aborted || !this.agent) return;
+    const { options } = this;
+    const agentId = this.agent.id;
+    this.#socket = new BandSocket({
+      wsUrl: options.wsUrl,
+      key: options.key,
+      agentId,
+      log: options.log,
+      ...(options.socketAgent ? { agent: options.socketAgent } : {}),
+      ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+      reconnect: options.reconnect,
+      handlers: {
+        onState: (state, detail) => this.#onSocketState(state, detail),
+        onJoined: (topic) => {
+          const parsed = parseTopic(topic);
+          if (parsed) options.onJoined(parsed.kind, parsed.id);
+        },
+        onEvent: (topic, event, payload) => this.#onEvent(topic, event, payload),
+      },
+    });
+    this.join("control", agentId);
+    this.join("agentRooms", agentId);
+    this.join("contacts", agentId);
+    for (const [topic, events] of this.#topics) this.#socket.join(topic, events);
+    this.#socket.connect();
+  }
+
+  /** Joins a topic on this socket and on any that replaces it. */
+  join(kind: TopicKind, id: string): void {
+    const topic = topics[kind](id);
+    this.#topics.set(topic, TOPIC_EVENTS[kind]);
+    this.#socket?.join(topic, TOPIC_EVENTS[kind]);
+  }
+
+  leave(kind: TopicKind, id: string): void {
+    const topic = topics[kind](id);
+    this.#topics.delete(topic);
+    this.#socket?.leave(topic);
+  }
+
+  async close(): Promise<void> {
+    await this.#socket?.close();
+  }
+
+  setState(state: ConnectionState, detail?: string): void {
+    if (this.connection === state && this.detail === detail) return;
+    this.connection = state;
+    this.detail = detail;
+    this.options.onState(state);
+  }
+
+  #onSocketState(state: SocketState, detail?: string): void {
+    if (state === "conflict" || state === "unauthorized") this.options.log.warn(`inbox off: ${detail}`);
+    this.setState(state, state === "connected" ? undefined : detail);
+  }
+
+  #onEvent(topic: string, event: string, payload: unknown): void {
+    this.lastEventAt = new Date().toISOString();
+    const where = parseTopic(topic);
+    if (!where) return;
+    const parsed = parseBandEvent(where.kind, where.id, event, payload);
+    if (!parsed.ok) this.options.log.warn(`skipped an invalid ${event} event on ${topic.split(":")[0]}`, { issue: parsed.issue });
+    else if (parsed.event.type === "supersede") this.#superseded(parsed.event);
+    else if (parsed.event.type === "ignored") this.options.log.debug(`ignored ${event} on ${where.kind}`);
+    else this.options.onEvent(parsed.event);
+  }
+
+  /**
+   * Band gave our connection to a newer one. Terminal, like a conflict: we never fight for the socket. When Band
+   * says it is retryable, exactly one new socket after `retry_after`, still with on_conflict=reject: a refusal
+   * stays `conflict` (a fresh socket treats a 409 as terminal at once).
+   */
+  #superseded(event: Extract<BandEvent, { type: "supersede" }>): void {
+    const socket = this.#socket;
+    const why = `superseded by a newer connection for this agent (${event.reason})`;
+    if (!event.retryable) return socket?.stop("conflict", why);
+    const seconds = event.retryAfterSeconds ?? DEFAULT_SUPERSEDE_RETRY_S;
+    socket?.stop("conflict", `${why}; trying once more in ${seconds} s`);
+    const timer = setTimeout(() => {
+      if (this.options.closed.aborted || this.#socket !== socket) return;
+      this.#earlierReconnects = this.reconnects + 1;
+      void socket?.close();
+      this.#openSocket();
+    }, seconds * 1000);
+    timer.unref();
+  }
+}

@@ -1,0 +1,241 @@
+import { backoff } from "../backoff.js";
+import { BandApiError, type BandClient } from "../band/http.js";
+import { MAX_PAGES } from "../band/pages.js";
+import type { Participants } from "../band/participants.js";
+import type { Logger } from "../log.js";
+import type { BandMessage } from "../realtime/events.js";
+import { UnknownChatError } from "./errors.js";
+import type { Inbox } from "./inbox.js";
+import { fetchBacklog, isForAgent, toInboxMessage } from "./sync.js";
+
+/**
+ * syncing: pushes are held until the backlog drain merges them in order. live: pushes go straight in.
+ * gap: the inbox overflowed, so Band has messages we do not; pushes are dropped (counted) until a drain.
+ * failed: the last drain failed; pushes are dropped likewise and a drain is retried after a backoff.
+ */
+type RoomState = "syncing" | "live" | "gap" | "failed";
+
+interface Room {
+  id: string;
+  title?: string;
+  state: RoomState;
+  held: BandMessage[];
+  draining: boolean;
+  drainAgain: boolean;
+  failures: number;
+  /** Why the last drain failed, for band_status.detail. */
+  problem?: string;
+  retry?: NodeJS.Timeout;
+}
+
+export interface RoomsOptions {
+  band: BandClient;
+  participants: Participants;
+  inbox: Inbox;
+  log: Logger;
+  agentId(): string | undefined;
+  /** Subscribes to (or leaves) a room's topics on the socket. */
+  join(roomId: string): void;
+  leave(roomId: string): void;
+  /** The room list changed (for resource listings). */
+  onRoomsChanged(): void;
+  onStatusChanged(): void;
+  /** Backoff of a failed drain's retries. */
+  retry: { baseMs: number; maxMs: number };
+  closed: AbortSignal;
+}
+
+/** The agent's rooms: each one's state, and the backlog drains that fill the inbox from Band in order. */
+export class Rooms {
+  readonly #rooms = new Map<string, Room>();
+  /** Rooms that overflowed: drained again as soon as the inbox has room (DESIGN.md guarantee 6). */
+  readonly #gaps = new Set<Room>();
+  /** Whether the room list has been read once: until then an unknown chat id may just not be known yet. */
+  #listed = false;
+
+  constructor(private readonly options: RoomsOptions) {}
+
+  has(id: string): boolean {
+    return this.#rooms.has(id);
+  }
+
+  list(): { id: string; title?: string }[] {
+    return [...this.#rooms.values()].map(({ id, title }) => ({ id, ...(title ? { title } : {}) }));
+  }
+
+  ids(): string[] {
+    return [...this.#rooms.keys()];
+  }
+
+  /** Why drains fail, one line per failing room. */
+  problems(): string[] {
+    return [...this.#rooms.values()].flatMap((r) => (r.problem ? [r.problem] : []));
+  }
+
+  add(id: string, title?: string): void {
+    const existing = this.#rooms.get(id);
+    if (existing) {
+      if (title) existing.title = title;
+      return;
+    }
+    this.#rooms.set(id, { id, ...(title ? { title } : {}), state: "syncing", held: [], draining: false, drainAgain: false, failures: 0 });
+    this.options.join(id);
+    this.options.onRoomsChanged();
+  }
+
+  remove(id: string): void {
+    const room = this.#rooms.get(id);
+    if (!room) return;
+    clearTimeout(room.retry);
+    this.#rooms.delete(id);
+    this.#gaps.delete(room);
+    this.options.leave(id);
+    this.options.participants.forget(id);
+    this.options.onRoomsChanged();
+    this.options.onStatusChanged();
+  }
+
+  /** Lists every room (all pages) and joins the new ones; rooms gone while we were away are left. */
+  async refresh(): Promise<void> {
+    const seen = new Set<string>();
+    try {
+      for (let page = 1; page <= MAX_PAGES; page++) {
+        const { data, metadata } = await this.options.band.call("listAgentChats", { query: { page, page_size: 100 }, signal: this.options.closed });
+        for (const room of data ?? []) {
+          seen.add(room.id);
+          this.add(room.id, room.title ?? undefined);
+        }
+        const totalPages = typeof metadata?.total_pages === "number" ? metadata.total_pages : page;
+        if (page >= totalPages || (data ?? []).length === 0) break;
+      }
+    } catch (error) {
+      if (!this.options.closed.aborted) this.options.log.warn("could not list rooms; will retry on the next reconnect", { error: String(error) });
+      return;
+    }
+    for (const id of this.ids()) if (!seen.has(id)) this.remove(id);
+    this.#listed = true;
+    this.options.onStatusChanged();
+  }
+
+  /**
+   * A wait on a chat we have not joined: a room just created (its room_added may still be on the way) is joined
+   * now; an id Band does not know is an error at once rather than a wait that can only time out.
+   */
+  async ensure(chatId: string, signal: AbortSignal): Promise<void> {
+    if (!this.#listed || this.#rooms.has(chatId)) return;
+    try {
+      const { data } = await this.options.band.call("getAgentChat", { path: { id: chatId }, signal });
+      this.add(data.id, data.title ?? undefined);
+    } catch (error) {
+      if (error instanceof BandApiError && (error.status === 404 || error.status === 422)) throw new UnknownChatError(chatId);
+    }
+  }
+
+  /** The room's topic was (re)joined: anything sent while we were away is only in the backlog. */
+  joined(id: string): void {
+    const room = this.#rooms.get(id);
+    if (!room) return;
+    room.state = "syncing";
+    void this.#drain(room);
+  }
+
+  /** A pushed message: held while the room syncs, dropped (counted) in a gap, else into the inbox. */
+  pushed(id: string, message: BandMessage): void {
+    const room = this.#rooms.get(id);
+    if (!room) return;
+    if (room.state === "syncing") room.held.push(message);
+    else this.#enqueue(room, [message]);
+  }
+
+  /** Drains overflowed rooms again while the inbox has room. */
+  recover(): void {
+    for (const room of this.#gaps) {
+      if (this.options.closed.aborted || !this.options.inbox.hasRoom()) return;
+      if (room.draining) continue;
+      this.#gaps.delete(room);
+      room.state = "syncing";
+      void this.#drain(room);
+    }
+  }
+
+  /** Drains one room's not-yet-processed messages into the inbox, merged in order with pushes held meanwhile. */
+  async #drain(room: Room): Promise<void> {
+    if (room.draining) {
+      room.drainAgain = true;
+      return;
+    }
+    room.draining = true;
+    const { band, inbox, log, participants } = this.options;
+    try {
+      do {
+        room.drainAgain = false;
+        await participants.list(room.id).catch(() => []);
+        const agentId = this.options.agentId()!;
+        const isNew = (m: BandMessage) => isForAgent(m, agentId) && !inbox.hasSeen(m.id);
+        const backlog = await fetchBacklog(band, room.id, isNew, () => inbox.space, log);
+        const merged = new Map<string, BandMessage>();
+        for (const m of [...backlog.messages, ...room.held.splice(0)]) merged.set(m.id, m);
+        room.state = "live";
+        this.#enqueue(room, [...merged.values()].sort(byCreation));
+        // Stopped for want of room: Band has more, so the room is in a gap even if the last offer fit exactly.
+        if (!backlog.complete) this.#markGap(room);
+        if (room.problem || room.failures) {
+          room.problem = undefined;
+          room.failures = 0;
+          this.options.onStatusChanged();
+        }
+        // The consumer may have made room while we drained: then the gap is filled now, not at the next hand-out.
+        if (this.#gaps.has(room) && inbox.hasRoom()) {
+          this.#gaps.delete(room);
+          room.state = "syncing";
+          room.drainAgain = true;
+        }
+        log.debug(`drained room ${room.id}`, { fetched: backlog.messages.length, pending: inbox.pending, state: room.state });
+      } while (room.drainAgain && !this.options.closed.aborted && this.#rooms.has(room.id));
+    } catch (error) {
+      this.#failed(room, error);
+    } finally {
+      room.draining = false;
+    }
+  }
+
+  #failed(room: Room, error: unknown): void {
+    if (this.options.closed.aborted || !this.#rooms.has(room.id)) return;
+    room.state = "failed";
+    room.failures++;
+    const delay = backoff(room.failures, this.options.retry.baseMs, this.options.retry.maxMs);
+    const why = error instanceof Error ? error.message : String(error);
+    room.problem = `backlog drain of chat ${room.id} failed (${why}); retrying in ${Math.ceil(delay / 1000)} s`;
+    this.options.log.warn(room.problem);
+    this.options.onStatusChanged();
+    room.retry = setTimeout(() => {
+      room.state = "syncing";
+      void this.#drain(room);
+    }, delay);
+    room.retry.unref();
+  }
+
+  #markGap(room: Room): void {
+    room.state = "gap";
+    this.#gaps.add(room);
+  }
+
+  #enqueue(room: Room, messages: BandMessage[]): void {
+    const agentId = this.options.agentId();
+    if (!agentId) return;
+    const { inbox, participants } = this.options;
+    for (const raw of messages) {
+      if (room.state === "gap" || room.state === "failed") {
+        inbox.dropped++;
+        continue;
+      }
+      if (!isForAgent(raw, agentId) || inbox.hasSeen(raw.id)) continue;
+      const message = toInboxMessage(raw, room.id, room.title, participants.cached(room.id), agentId);
+      if (inbox.offer(message) === "full") this.#markGap(room);
+    }
+  }
+}
+
+function byCreation(a: BandMessage, b: BandMessage): number {
+  return a.inserted_at < b.inserted_at ? -1 : a.inserted_at > b.inserted_at ? 1 : 0;
+}

@@ -1,5 +1,5 @@
 import { Listeners } from "../listeners.js";
-import type { InboxMessage } from "./live.js";
+import type { InboxMessage, WaitOptions } from "./live.js";
 
 interface Waiter {
   chatId?: string;
@@ -7,16 +7,6 @@ interface Waiter {
   accept?: (message: InboxMessage) => boolean;
   /** `interrupted`: Band's agent.control ended the wait; the list is empty then. */
   deliver(messages: InboxMessage[], interrupted?: boolean): void;
-}
-
-export interface WaitRequest {
-  timeoutMs: number;
-  chatId?: string;
-  max: number;
-  /** Aborted: the wait ends empty, and messages handed out at that very moment go back in front, in order. */
-  signal: AbortSignal;
-  accept?: (message: InboxMessage) => boolean;
-  onTick?: (elapsedMs: number) => void;
 }
 
 export interface Handout {
@@ -116,7 +106,8 @@ export class Inbox {
       const waiter = this.#waiters.length === 0 ? undefined : this.#servingOrder().find((w) => matches(w, message));
       if (waiter || this.#sink) {
         this.#remember(message.id);
-        if (waiter) this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        const index = waiter ? this.#waiters.indexOf(waiter) : -1;
+        if (index >= 0) this.#waiters.splice(index, 1);
         this.#handOut([message], waiter ? waiter.deliver : this.#sink!);
         return "queued";
       }
@@ -172,7 +163,7 @@ export class Inbox {
    * Hands out what is queued, or blocks until something arrives, the timeout passes, the signal aborts or
    * Band interrupts. Progress ticks every few seconds while blocked, when `onTick` is given.
    */
-  wait(request: WaitRequest): Promise<Handout> {
+  wait(request: WaitOptions): Promise<Handout> {
     const { signal } = request;
     if (signal.aborted) return Promise.resolve({ messages: [], timed_out: false });
     const ready = this.take(request.max, request.chatId, request.accept);

@@ -31,6 +31,8 @@ export interface WaitOptions {
   timeoutMs: number;
   chatId?: string;
   max: number;
+  /** Aborted (the request was cancelled, its connection or session closed): the wait ends empty, and messages
+   *  handed out at that very moment go back in front of the queue, in order, for the next waiter. */
   signal: AbortSignal;
   /** Called every few seconds while blocked, for progress notifications. */
   onTick?: (elapsedMs: number) => void;

@@ -39,6 +39,13 @@ describe("config", () => {
     expect(problems.join("\n")).toMatch(/BAND_TOOLSETS.*nope/);
   });
 
+  it("bounds the inbox in bytes: 32 MB by default, the flag over the environment, nonsense refused", () => {
+    expect(loadConfig({ BAND_API_KEY: "band_a_abcdefgh" }).inboxMaxBytes).toBe(33_554_432);
+    expect(loadConfig({ BAND_API_KEY: "band_a_abcdefgh", BAND_INBOX_MAX_BYTES: "1000000" }, { inboxMaxBytes: "2000000" }).inboxMaxBytes).toBe(2_000_000);
+    expect(problemsOf({ BAND_API_KEY: "band_a_abcdefgh", BAND_INBOX_MAX_BYTES: "12kb" })[0]).toMatch(/BAND_INBOX_MAX_BYTES.*whole number of bytes/);
+    expect(problemsOf({ BAND_API_KEY: "band_a_abcdefgh", BAND_INBOX_MAX_BYTES: "10" })[0]).toMatch(/BAND_INBOX_MAX_BYTES.*at least 65536/);
+  });
+
   it("derives the socket URL from the base URL", () => {
     expect(deriveWsUrl("https://app.band.ai")).toBe("wss://app.band.ai/api/v1/socket");
     expect(loadConfig({ BAND_API_KEY: "band_a_abcdefgh", BAND_BASE_URL: "http://127.0.0.1:4000/" }).wsUrl).toBe("ws://127.0.0.1:4000/api/v1/socket");

@@ -1,18 +1,26 @@
-// Bundles dist/cli.js, and everything it imports (dependencies included), into dist/cli.js itself.
-// Why: on Node 20 most of a cold start is resolving, reading and compiling several hundred ESM and CommonJS
+// Bundles dist/cli.js, and everything it imports (dependencies included), into dist/cli.js itself; likewise the
+// sandbox (dist/sandbox/main.js), which cli.js imports only for `sandbox`/`--sandbox`, by a path esbuild leaves
+// alone, so the plain server never reads it. The sandbox's web chat files are copied beside it as they are.
+// Why bundle: on Node 20 most of a cold start is resolving, reading and compiling several hundred ESM and CommonJS
 // files one by one; a single file starts in about half the time (`npm run bench`, cold start → tools/list).
+import { cpSync } from "node:fs";
 import { build } from "esbuild";
 
-await build({
-  entryPoints: ["dist/cli.js"],
-  outfile: "dist/cli.js",
-  allowOverwrite: true,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  // CommonJS dependencies call require(), which an ES module does not have: give the bundle one.
-  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
-  legalComments: "none",
-  logLevel: "warning",
-});
+for (const entry of ["dist/cli.js", "dist/sandbox/main.js"]) await bundle(entry);
+cpSync("src/sandbox/web", "dist/sandbox/web", { recursive: true });
+
+async function bundle(entry) {
+  await build({
+    entryPoints: [entry],
+    outfile: entry,
+    allowOverwrite: true,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    // CommonJS dependencies call require(), which an ES module does not have: give the bundle one.
+    banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+    legalComments: "none",
+    logLevel: "warning",
+  });
+}

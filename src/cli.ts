@@ -12,11 +12,15 @@ import { VERSION } from "./version.js";
 const USAGE = `Usage: band-mcp-server [options]            serve MCP over stdio (default)
        band-mcp-server --http [options]     serve MCP over Streamable HTTP at /mcp, plus GET /health
        band-mcp-server doctor [options]     check settings, key, REST and the live socket, then exit
+       band-mcp-server --sandbox            serve MCP over stdio on a local demo Band, with a web chat (no key needed)
+       band-mcp-server sandbox [--port n]   run only the local demo Band and its web chat (default port 8790)
 
 Options:
   --http                  serve Streamable HTTP instead of stdio (many sessions share one Band connection)
   --host <host>           HTTP bind address (default 127.0.0.1; anything else needs BAND_MCP_HTTP_TOKEN)
-  --port <port>           HTTP port (default 8787; 0 picks a free one, printed on stderr)
+  --port <port>           HTTP port (default 8787; 0 picks a free one, printed on stderr); with sandbox or
+                          --sandbox, the sandbox's port (default 8790)
+  --sandbox               serve stdio on an embedded sandbox: a local Band with a demo agent and a web chat
   --base-url <url>        Band REST base (BAND_BASE_URL, default https://app.band.ai)
   --ws-url <url>          Band socket base (BAND_WS_URL, derived from the base URL)
   --toolsets <list>       comma list or "all" (BAND_TOOLSETS, default inbox,chats,messages,participants)
@@ -34,6 +38,7 @@ BAND_MCP_HTTP_TOKEN (bearer token HTTP clients must send). HTTPS_PROXY, HTTP_PRO
 
 const OPTIONS = {
   http: { type: "boolean" },
+  sandbox: { type: "boolean" },
   host: { type: "string" },
   port: { type: "string" },
   "base-url": { type: "string" },
@@ -49,10 +54,12 @@ const OPTIONS = {
 } as const;
 
 interface Invocation {
-  command: "serve" | "doctor" | "help" | "version";
+  command: "serve" | "doctor" | "sandbox" | "help" | "version";
   flags: ConfigFlags;
   /** Present for `--http`: where to listen. */
   http?: { host: string; port: number };
+  /** Present for `sandbox` and `--sandbox`: the local Band's port. */
+  sandbox?: { port: number };
 }
 
 const DEFAULT_HTTP = { host: "127.0.0.1", port: 8787 };
@@ -71,18 +78,23 @@ function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
   }
   const [command, ...extra] = positionals;
   const doctor = command === "doctor";
-  for (const positional of doctor ? extra : positionals) problems.push(`unknown command "${positional}"`);
+  const sandboxCommand = command === "sandbox";
+  for (const positional of doctor || sandboxCommand ? extra : positionals) problems.push(`unknown command "${positional}"`);
   const str = (name: keyof typeof OPTIONS) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
   const port = str("port");
+  const sandbox = sandboxCommand || values.sandbox === true;
   if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) problems.push(`--port "${port}" must be a port number from 0 to 65535`);
-  if (!values.http) for (const name of ["host", "port"] as const) if (str(name) !== undefined) problems.push(`--${name} needs --http`);
+  if (!values.http) for (const name of ["host", "port"] as const) if (str(name) !== undefined && !(name === "port" && sandbox)) problems.push(`--${name} needs --http`);
   if (values.http && doctor) problems.push("doctor does not take --http");
+  if (sandbox && (values.http || doctor)) problems.push(`${sandboxCommand ? "sandbox" : "--sandbox"} does not take ${doctor ? "doctor" : "--http"} (serve --http against \`band-mcp-server sandbox\` instead)`);
+  if (sandbox) for (const name of ["base-url", "ws-url"] as const) if (str(name) !== undefined) problems.push(`--${name} does not go with the sandbox, which is the Band to connect to`);
   if (problems.length > 0) return { problems };
   if (values.help) return { command: "help", flags: {} };
   if (values.version) return { command: "version", flags: {} };
   return {
-    command: doctor ? "doctor" : "serve",
+    command: doctor ? "doctor" : sandboxCommand ? "sandbox" : "serve",
     ...(values.http ? { http: { host: str("host") ?? DEFAULT_HTTP.host, port: port === undefined ? DEFAULT_HTTP.port : Number(port) } } : {}),
+    ...(sandbox ? { sandbox: { port: port === undefined ? DEFAULT_SANDBOX_PORT : Number(port) } } : {}),
     flags: {
       baseUrl: str("base-url"),
       wsUrl: str("ws-url"),
@@ -139,6 +151,45 @@ async function serveHttp(app: App, where: { host: string; port: number }): Promi
   process.stderr.write(`band-mcp-server ${VERSION} listening on ${http.url}\n`);
 }
 
+/**
+ * The sandbox is a bundle of its own (dist/sandbox/main.js), imported by a path the bundler leaves alone, so
+ * the plain server never loads or parses it.
+ */
+const SANDBOX_ENTRY = "./sandbox/main.js";
+const DEFAULT_SANDBOX_PORT = 8790;
+const loadSandbox = (): Promise<typeof import("./sandbox/main.js")> => import(SANDBOX_ENTRY);
+
+/** `band-mcp-server sandbox`: the local Band alone, until a signal. Its settings go to stdout, to be sourced. */
+async function runSandbox(where: { port: number }): Promise<void> {
+  const { startSandbox, describeSandbox } = await loadSandbox();
+  const sandbox = await startSandbox({ port: where.port }).catch((error: unknown) => {
+    process.stderr.write(`band-mcp-server: ${listenProblem(error, { host: "127.0.0.1", port: where.port })}\n`);
+    process.exit(1);
+  });
+  const stop = () => void sandbox.close().finally(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  // After the handlers: whoever reads these lines may stop the sandbox at once.
+  process.stdout.write(describeSandbox(sandbox));
+}
+
+/**
+ * `--sandbox`: an embedded local Band, and the environment that points the server at it as the demo agent.
+ * The real account's keys (and any proxy) are left out, so they never reach the sandbox.
+ */
+async function embedSandbox(where: { port: number }): Promise<Record<string, string | undefined>> {
+  const { startSandbox } = await loadSandbox();
+  const sandbox = await startSandbox({ port: where.port, fallbackToFreePort: true });
+  const { agent, people } = sandbox.demo;
+  process.stderr.write(
+    `band-mcp-server: sandbox chat at ${sandbox.chatUrl} — write there as ${people[0]!.name} and @${agent.handle} reaches this server.\n`,
+  );
+  const env: Record<string, string | undefined> = { ...process.env, BAND_API_KEY: sandbox.agentKey, BAND_BASE_URL: sandbox.url };
+  // The only Band is on loopback: a proxy would only be in the way.
+  for (const name of ["BAND_AGENT_KEY", "THENVOI_API_KEY", "BAND_USER_KEY", "BAND_WS_URL", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]) delete env[name];
+  return env;
+}
+
 function listenProblem(error: unknown, where: { host: string; port: number }): string {
   const code = (error as { code?: unknown }).code;
   if (code === "EADDRINUSE") return `port ${where.port} on ${where.host} is already in use: pick another with --port (0 picks a free one).`;
@@ -164,9 +215,11 @@ async function main(argv: string[]): Promise<void> {
   if (invocation.command === "doctor") {
     process.exit(await runDoctor(process.env, invocation.flags, (text) => process.stdout.write(text)));
   }
+  if (invocation.command === "sandbox") return runSandbox(invocation.sandbox!);
+  const env = invocation.sandbox ? await embedSandbox(invocation.sandbox) : process.env;
   let config;
   try {
-    config = loadConfig(process.env, invocation.flags);
+    config = loadConfig(env, invocation.flags);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`band-mcp-server: ${error.message}\n`);

@@ -33,7 +33,7 @@ export interface BandOptions {
   /** Default 0 (a free port). */
   port?: number;
   /** Passed to the FakeSocketServer: a shorter idle timeout for heartbeat tests, a log sink. */
-  socket?: { idleTimeoutMs?: number; log?: (line: string) => void };
+  socket?: { idleTimeoutMs?: number; log?: (line: string) => void; record?: boolean };
   rest?: RestHooks;
   /** Routes outside `/api/`, served before Band's (the sandbox's web chat and control API). */
   extraRoutes?: (store: FakeStore) => ExtraRoutes;

@@ -145,9 +145,10 @@ function chatRoutes(router: Router): void {
     })
 
     .on("POST", `${A}/chats/{chat_id}/activity`, (ctx) => {
-      roomOf(ctx);
+      const room = roomOf(ctx);
       const { working } = bodyObject(ctx.body);
       if (typeof working !== "boolean") throw invalid("/working", "must be a boolean");
+      ctx.store.reportActivity(ctx.actor.id, room.id, working);
       return ok({ working });
     });
 }

@@ -29,6 +29,8 @@ export interface FakeSocketServerOptions {
   idleTimeoutMs?: number;
   /** One line per notable event (ignored frames, refusals, closes); silent when absent. */
   log?: (line: string) => void;
+  /** Keep `frames` and `upgrades` (default true, for assertions); a long-running sandbox turns this off. */
+  record?: boolean;
 }
 
 export type RefusalStatus = 400 | 409 | 429 | 503;
@@ -188,7 +190,7 @@ export class FakeSocketServer {
     const headerKey = firstHeader(req.headers["x-api-key"]);
     const key = headerKey || query.api_key || undefined;
     const record: UpgradeRecord = { query, keySource: headerKey ? "header" : key ? "query" : "none", status: 0 };
-    this.upgrades.push(record);
+    if (this.options.record !== false) this.upgrades.push(record);
     const answer = (status: number, error: { code: string; message: string }, retryAfter?: number): void => {
       record.status = status;
       this.log(`upgrade refused: ${status} ${error.code}`);
@@ -328,7 +330,7 @@ export class FakeSocketServer {
   }
 
   private record(agentId: string, direction: "in" | "out", frame: unknown): void {
-    this.frames.push({ agentId, direction, frame });
+    if (this.options.record !== false) this.frames.push({ agentId, direction, frame });
   }
 
   private log(line: string): void {

@@ -95,7 +95,14 @@ export interface MessageRecord {
 /** The default (no `status`) filter is everything not processed. */
 export type QueueFilter = "unprocessed" | "pending" | "processing" | "processed" | "failed" | "all";
 
-/** A socket push; index.ts routes it to the FakeSocketServer. */
+/** What changed, for watchers of the world (the sandbox's live web chat); agents learn through `Push`. */
+export type StoreChange =
+  | { kind: "message"; message: MessageRecord }
+  | { kind: "delivery"; message: MessageRecord; agentId: string }
+  | { kind: "room"; roomId: string }
+  | { kind: "activity"; roomId: string; agentId: string; working: boolean };
+
+/** A socket push; band.ts routes it to the FakeSocketServer. */
 export type Push = (agentId: string, topic: string, event: string, payload: object) => void;
 
 /** An agent's work in one room: the text messages that mention it and that it did not send, oldest first. */
@@ -154,6 +161,7 @@ export class FakeStore {
   readonly #roomsByActor = new Map<string, Set<string>>();
   readonly #queues = new Map<string, Map<string, Queue>>();
   readonly #contexts = new Map<string, Map<string, MessageRecord[]>>();
+  readonly #watchers = new Set<(change: StoreChange) => void>();
   #seq = 0;
   #counter = 0;
 
@@ -161,6 +169,16 @@ export class FakeStore {
     this.contacts = new ContactBook(this);
     this.memories = new MemoryBank(this);
     this.tasks = new TaskBoards(this);
+  }
+
+  /** Calls `watcher` after each change; returns the unsubscribe. */
+  watch(watcher: (change: StoreChange) => void): () => void {
+    this.#watchers.add(watcher);
+    return () => this.#watchers.delete(watcher);
+  }
+
+  #changed(change: StoreChange): void {
+    for (const watcher of this.#watchers) watcher(change);
   }
 
   // ---- actors ----
@@ -281,6 +299,7 @@ export class FakeStore {
     this.#join(room, options.ownerId, "owner");
     for (const memberId of options.memberIds ?? []) if (memberId !== options.ownerId) this.#join(room, memberId, "member");
     for (const participant of room.participants.values()) this.#announceRoomAdded(room, participant.actorId);
+    this.#changed({ kind: "room", roomId: room.id });
     return room;
   }
 
@@ -324,6 +343,7 @@ export class FakeStore {
       is_external: actor.isExternal,
     });
     this.#announceRoomAdded(room, actorId);
+    this.#changed({ kind: "room", roomId });
     return participant;
   }
 
@@ -349,6 +369,7 @@ export class FakeStore {
         updated_at: room.updatedAt,
       });
     }
+    this.#changed({ kind: "room", roomId });
     return participant;
   }
 
@@ -363,6 +384,7 @@ export class FakeStore {
     for (const message of room.messages) this.messagesById.delete(message.id);
     this.tasks.forgetRoom(roomId);
     this.rooms.delete(roomId);
+    this.#changed({ kind: "room", roomId });
   }
 
   renameRoom(room: RoomRecord, title: string): void {
@@ -370,6 +392,7 @@ export class FakeStore {
     room.title = title;
     room.titleLocked = true;
     room.updatedAt = this.clock.now();
+    this.#changed({ kind: "room", roomId: room.id });
   }
 
   #join(room: RoomRecord, actorId: string, role: Role): ParticipantRecord {
@@ -452,6 +475,7 @@ export class FakeStore {
       this.#context(actor.id, room.id).push(message);
       this.push(actor.id, `chat_room:${room.id}`, "message_created", this.chatMessage(message));
     }
+    this.#changed({ kind: "message", message });
     return message;
   }
 
@@ -550,6 +574,7 @@ export class FakeStore {
     if (delivery.status !== "processed") delivery.status = "processing";
     const attempt: AttemptRecord = { attempt_number: delivery.attempts.length + 1, status: "processing", started_at: this.clock.now() };
     delivery.attempts.push(attempt);
+    this.#changed({ kind: "delivery", message, agentId });
     return { delivery, attempt };
   }
 
@@ -564,6 +589,12 @@ export class FakeStore {
     attempt.status = outcome.error === undefined ? "success" : "failed";
     if (outcome.error !== undefined) attempt.error = outcome.error;
     if (delivery.status !== "processed") delivery.status = outcome.error === undefined ? "processed" : "failed";
+    this.#changed({ kind: "delivery", message, agentId });
     return { delivery, attempt };
+  }
+
+  /** `/activity`: an agent's "working…" indicator in a room (Band expires it; the watcher keeps the clock). */
+  reportActivity(agentId: string, roomId: string, working: boolean): void {
+    this.#changed({ kind: "activity", roomId, agentId, working });
   }
 }

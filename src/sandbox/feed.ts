@@ -1,0 +1,128 @@
+/**
+ * The web chat's live view: changes in the world as Server-Sent Events (`GET /sandbox/api/events`), and each
+ * room's "working…" agents. An agent counts as working while it holds a message in `processing`, or for
+ * `activityTtlMs` after it reported `{working: true}` (Band expires the indicator itself, PROTOCOL.md §7).
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FakeStore, StoreChange } from "./store.js";
+import { messageView, personView, roomView, type PersonView } from "./views.js";
+
+export interface FeedOptions {
+  /** How long a `{working: true}` report lasts; default 10 s, like Band. */
+  activityTtlMs?: number;
+  /** Open event streams at most; more are answered 503. Default 32. */
+  maxClients?: number;
+  /** A comment line this often keeps proxies from closing idle streams; default 15 s. */
+  keepAliveMs?: number;
+}
+
+type Key = `${string} ${string}`;
+const key = (roomId: string, agentId: string): Key => `${roomId} ${agentId}`;
+
+export class ChatFeed {
+  readonly #store: FakeStore;
+  readonly #clients = new Set<ServerResponse>();
+  /** Reported activity per room and agent, expiring. */
+  readonly #reported = new Map<Key, NodeJS.Timeout>();
+  /** Messages each agent holds in `processing`, per room and agent. */
+  readonly #processing = new Map<Key, Set<string>>();
+  readonly #ttl: number;
+  readonly #maxClients: number;
+  readonly #keepAlive: NodeJS.Timeout;
+  readonly #unwatch: () => void;
+
+  constructor(store: FakeStore, options: FeedOptions = {}) {
+    this.#store = store;
+    this.#ttl = options.activityTtlMs ?? 10_000;
+    this.#maxClients = options.maxClients ?? 32;
+    this.#unwatch = store.watch((change) => this.#onChange(change));
+    this.#keepAlive = setInterval(() => this.#write(": keep-alive\n\n"), options.keepAliveMs ?? 15_000);
+    this.#keepAlive.unref();
+  }
+
+  /** The agents working in the room now. */
+  working(roomId: string): PersonView[] {
+    const room = this.#store.room(roomId);
+    if (!room) return [];
+    const agents: PersonView[] = [];
+    for (const actorId of room.participants.keys()) {
+      const k = key(roomId, actorId);
+      const actor = this.#store.actor(actorId);
+      if (actor && (this.#reported.has(k) || (this.#processing.get(k)?.size ?? 0) > 0)) agents.push(personView(actor));
+    }
+    return agents;
+  }
+
+  /** Answers `GET /sandbox/api/events` with an open event stream. */
+  subscribe(req: IncomingMessage, res: ServerResponse): void {
+    if (this.#clients.size >= this.#maxClients) {
+      res.writeHead(503, { "content-type": "application/json", "retry-after": "5" });
+      res.end(JSON.stringify({ error: { code: "too_many_streams", message: `At most ${this.#maxClients} event streams are open at once; close a chat tab.` } }));
+      return;
+    }
+    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive" });
+    res.write("retry: 1000\n\n");
+    this.#clients.add(res);
+    req.on("close", () => this.#clients.delete(res));
+  }
+
+  close(): void {
+    this.#unwatch();
+    clearInterval(this.#keepAlive);
+    for (const timer of this.#reported.values()) clearTimeout(timer);
+    this.#reported.clear();
+    for (const res of this.#clients) res.end();
+    this.#clients.clear();
+  }
+
+  #onChange(change: StoreChange): void {
+    switch (change.kind) {
+      case "message":
+        this.#send("message", messageView(this.#store, change.message));
+        return;
+      case "delivery": {
+        const { message, agentId } = change;
+        const k = key(message.roomId, agentId);
+        const held = this.#processing.get(k) ?? new Set<string>();
+        if (message.deliveries.get(agentId)?.status === "processing") held.add(message.id);
+        else held.delete(message.id);
+        if (held.size > 0) this.#processing.set(k, held);
+        else this.#processing.delete(k);
+        this.#send("message", messageView(this.#store, message));
+        this.#sendWorking(message.roomId);
+        return;
+      }
+      case "activity": {
+        const k = key(change.roomId, change.agentId);
+        clearTimeout(this.#reported.get(k));
+        this.#reported.delete(k);
+        if (change.working) {
+          const timer = setTimeout(() => {
+            this.#reported.delete(k);
+            this.#sendWorking(change.roomId);
+          }, this.#ttl);
+          timer.unref();
+          this.#reported.set(k, timer);
+        }
+        this.#sendWorking(change.roomId);
+        return;
+      }
+      case "room": {
+        const room = this.#store.room(change.roomId);
+        this.#send("room", room ? roomView(this.#store, room) : { id: change.roomId, deleted: true });
+      }
+    }
+  }
+
+  #sendWorking(roomId: string): void {
+    this.#send("working", { room_id: roomId, agents: this.working(roomId) });
+  }
+
+  #send(event: string, data: unknown): void {
+    if (this.#clients.size > 0) this.#write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  #write(text: string): void {
+    for (const res of this.#clients) res.write(text);
+  }
+}

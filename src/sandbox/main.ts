@@ -1,0 +1,80 @@
+/**
+ * The sandbox: a local Band (band.ts) with the demo world, the web chat and the control API, on loopback.
+ * Loaded only by `band-mcp-server sandbox` and `--sandbox` (cli.ts imports it lazily), so the plain server's
+ * cold start never pays for it.
+ */
+import { startBand } from "./band.js";
+import { controlRoutes, type Demo } from "./control.js";
+import { seedDemo } from "./demo.js";
+import { ChatFeed, type FeedOptions } from "./feed.js";
+
+export const DEFAULT_SANDBOX_PORT = 8790;
+
+export interface Sandbox {
+  /** BAND_BASE_URL for a server that speaks as the demo agent. */
+  url: string;
+  /** The web chat. */
+  chatUrl: string;
+  /** BAND_API_KEY of the demo agent. */
+  agentKey: string;
+  demo: Demo;
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  /** Default 8790; 0 picks a free port. */
+  port?: number;
+  /** When the port is taken, use a free one instead of failing (the embedded sandbox: several hosts may run it). */
+  fallbackToFreePort?: boolean;
+  feed?: FeedOptions;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  let feed: ChatFeed | undefined;
+  let demo: Demo | undefined;
+  const start = (port: number) =>
+    startBand({
+      port,
+      // Runs for hours: keep no per-frame records.
+      socket: { record: false },
+      extraRoutes: (store) => {
+        demo = seedDemo(store);
+        feed = new ChatFeed(store, options.feed);
+        return controlRoutes(store, feed, demo);
+      },
+    });
+  const port = options.port ?? DEFAULT_SANDBOX_PORT;
+  let band;
+  try {
+    band = await start(port);
+  } catch (error) {
+    feed?.close();
+    if (!(options.fallbackToFreePort && port !== 0 && (error as { code?: unknown }).code === "EADDRINUSE")) throw error;
+    band = await start(0);
+  }
+  const world = demo!;
+  return {
+    url: band.url,
+    chatUrl: `${band.url}/`,
+    agentKey: world.agent.key,
+    demo: world,
+    async close() {
+      feed?.close();
+      await band.close();
+    },
+  };
+}
+
+/** The lines `band-mcp-server sandbox` prints: the two settings first, so the output can be sourced by a shell. */
+export function describeSandbox(sandbox: Sandbox): string {
+  const { agent, people } = sandbox.demo;
+  return [
+    `BAND_BASE_URL=${sandbox.url}`,
+    `BAND_API_KEY=${sandbox.agentKey}`,
+    `# Band sandbox running. Chat in your browser: ${sandbox.chatUrl}`,
+    `# Demo agent: ${agent.name} (@${agent.handle}). People: ${people.map((p) => `${p.name} (@${p.handle})`).join(", ")}.`,
+    `# Connect an MCP host with the two settings above, or run \`band-mcp-server --sandbox\` for both in one process.`,
+    `# Control API for scripts: ${sandbox.url}/sandbox/api/world. Ctrl-C stops the sandbox.`,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,105 @@
+/**
+ * What the web chat and the control API show of the world: rooms, and messages with each mentioned agent's
+ * processing state. One projection for both, so what a CI script asserts is what a person sees.
+ */
+import type { ActorRecord, FakeStore, MessageRecord, RoomRecord } from "./store.js";
+
+export type MessageState = "unprocessed" | "processing" | "processed" | "failed";
+
+export interface PersonView {
+  id: string;
+  name: string;
+  handle: string;
+  type: "User" | "Agent";
+}
+
+export interface MessageView {
+  id: string;
+  room_id: string;
+  sender: PersonView;
+  /** The text with Band's `@[[id]]` tokens rendered as `@handle`. */
+  content: string;
+  message_type: string;
+  mentions: { id: string; handle: string; name: string }[];
+  created_at: string;
+  /** One entry per mentioned agent: where that agent is with this message. */
+  states: { agent_id: string; handle: string; state: MessageState; attempts: number; error?: string }[];
+}
+
+export interface RoomView {
+  id: string;
+  title: string;
+  participants: (PersonView & { role: string })[];
+}
+
+export const personView = (actor: Pick<ActorRecord, "id" | "name" | "handle" | "type">): PersonView => ({
+  id: actor.id,
+  name: actor.name,
+  handle: actor.handle,
+  type: actor.type,
+});
+
+const TOKEN = /@\[\[([0-9a-f-]{36})\]\]/gi;
+
+/** `@[[uuid]]` → `@handle` for actors the store knows; unknown ids stay as they are. */
+export function renderMentions(store: FakeStore, content: string): string {
+  return content.replace(TOKEN, (token, id: string) => {
+    const actor = store.actor(id.toLowerCase());
+    return actor ? `@${actor.handle}` : token;
+  });
+}
+
+export function messageView(store: FakeStore, message: MessageRecord): MessageView {
+  const sender = store.actor(message.senderId);
+  const states: MessageView["states"] = [];
+  for (const mention of message.mentions) {
+    if (store.actor(mention.id)?.type !== "Agent" || mention.id === message.senderId) continue;
+    const delivery = message.deliveries.get(mention.id);
+    const last = delivery?.attempts[delivery.attempts.length - 1];
+    states.push({
+      agent_id: mention.id,
+      handle: mention.handle,
+      state: delivery ? delivery.status : "unprocessed",
+      attempts: delivery?.attempts.length ?? 0,
+      ...(delivery?.status === "failed" && last?.error !== undefined ? { error: last.error } : {}),
+    });
+  }
+  return {
+    id: message.id,
+    room_id: message.roomId,
+    sender: sender ? personView(sender) : { id: message.senderId, name: message.senderName, handle: "", type: message.senderType },
+    content: renderMentions(store, message.content),
+    message_type: message.messageType,
+    mentions: message.mentions.map(({ id, handle, name }) => ({ id, handle, name })),
+    created_at: message.insertedAt,
+    states,
+  };
+}
+
+export function roomView(store: FakeStore, room: RoomRecord): RoomView {
+  const participants: RoomView["participants"] = [];
+  for (const { actorId, role } of room.participants.values()) {
+    const actor = store.actor(actorId);
+    if (actor) participants.push({ ...personView(actor), role });
+  }
+  return { id: room.id, title: room.title ?? "Untitled room", participants };
+}
+
+/** A handle as people type it: letters, digits and `._/-`, never ending in punctuation that closes a sentence. */
+const TYPED_MENTION = /@([A-Za-z0-9][A-Za-z0-9._/-]*)/g;
+
+/**
+ * Finds the `@handle`s typed in `content` that name participants of `room`, and rewrites each into Band's
+ * `@[[id]]` token (what Band's own UI stores). Handles that match no participant stay plain text.
+ */
+export function typedMentions(store: FakeStore, room: RoomRecord, content: string): { content: string; mentionIds: string[] } {
+  const mentionIds: string[] = [];
+  const rewritten = content.replace(TYPED_MENTION, (text, typed: string) => {
+    const handle = typed.replace(/[._/-]+$/, "");
+    const actor = store.actorByHandle(handle);
+    if (!actor || !room.participants.has(actor.id)) return text;
+    if (!mentionIds.includes(actor.id)) mentionIds.push(actor.id);
+    return `@[[${actor.id}]]${typed.slice(handle.length)}`;
+  });
+  return { content: rewritten, mentionIds };
+}

@@ -1,0 +1,310 @@
+// The sandbox's web chat: plain DOM, the control API (/sandbox/api) for reads and writes, Server-Sent Events
+// for live updates. Chat text is untrusted: it is only ever set as textContent, never parsed as HTML.
+const API = "/sandbox/api";
+const STATE_LABELS = { unprocessed: "unprocessed", processing: "processing", processed: "processed", failed: "failed" };
+
+const el = (id) => document.getElementById(id);
+const personSelect = el("person");
+const roomSelect = el("room");
+const list = el("messages");
+const box = el("message");
+const suggestions = el("mention-list");
+
+const state = { people: [], rooms: new Map(), me: undefined, roomId: undefined, working: new Map(), events: undefined };
+
+async function api(path, options = {}) {
+  const response = await fetch(`${API}${path}`, {
+    ...options,
+    headers: options.body ? { "content-type": "application/json" } : {},
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.error?.message ?? `The sandbox answered ${response.status}.`);
+  return body;
+}
+
+function node(tag, className, text) {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+// ---- pickers ------------------------------------------------------------------------------------------------
+
+function currentRoom() {
+  return state.rooms.get(state.roomId);
+}
+
+function roomsOf(personId) {
+  return [...state.rooms.values()].filter((room) => room.participants.some((p) => p.id === personId));
+}
+
+function fillPeople() {
+  personSelect.replaceChildren(...state.people.map((p) => new Option(`${p.name} (@${p.handle})`, p.id)));
+  personSelect.value = state.me;
+}
+
+function fillRooms() {
+  const rooms = roomsOf(state.me);
+  roomSelect.replaceChildren(...rooms.map((r) => new Option(r.title, r.id)));
+  if (!rooms.some((r) => r.id === state.roomId)) state.roomId = rooms[0]?.id;
+  roomSelect.value = state.roomId ?? "";
+}
+
+function remember() {
+  const params = new URLSearchParams({ as: handleOf(state.me) ?? "", room: state.roomId ?? "" });
+  history.replaceState(null, "", `?${params}`);
+}
+
+const handleOf = (id) => state.people.find((p) => p.id === id)?.handle;
+
+// ---- messages -----------------------------------------------------------------------------------------------
+
+/** The text with each `@handle` of a participant shown as a mention. */
+function contentNodes(text, mentions) {
+  const handles = new Set(mentions.map((m) => m.handle.toLowerCase()));
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(/@([A-Za-z0-9][A-Za-z0-9._/-]*)/g)) {
+    const handle = match[1].replace(/[._/-]+$/, "");
+    if (!handles.has(handle.toLowerCase())) continue;
+    parts.push(document.createTextNode(text.slice(last, match.index)));
+    parts.push(node("span", "mention", `@${handle}`));
+    last = match.index + 1 + handle.length;
+  }
+  parts.push(document.createTextNode(text.slice(last)));
+  return parts;
+}
+
+function messageItem(message) {
+  const item = node("li", "message");
+  item.dataset.id = message.id;
+  if (message.sender.type === "Agent") item.classList.add("from-agent");
+  if (message.message_type !== "text") item.classList.add("event");
+  const meta = node("div", "meta");
+  meta.append(node("span", "sender", message.sender.name));
+  if (message.sender.handle) meta.append(node("span", "handle", `@${message.sender.handle}`));
+  if (message.message_type !== "text") meta.append(node("span", "handle", message.message_type));
+  const time = node("time", "", new Date(message.created_at).toLocaleTimeString());
+  time.dateTime = message.created_at;
+  meta.append(time);
+  const content = node("p", "content");
+  content.append(...contentNodes(message.content, message.mentions));
+  item.append(meta, content);
+  if (message.states.length > 0) {
+    const states = node("ul", "states");
+    states.setAttribute("aria-label", "Processing state");
+    for (const s of message.states) {
+      const label = `@${s.handle}: ${STATE_LABELS[s.state] ?? s.state}${s.error ? ` (${s.error})` : ""}`;
+      const badge = node("li", `state state-${s.state}`, label);
+      badge.dataset.state = s.state;
+      states.append(badge);
+    }
+    item.append(states);
+  }
+  return item;
+}
+
+function showMessage(message) {
+  if (message.room_id !== state.roomId) return;
+  list.querySelector(".empty")?.remove();
+  const item = messageItem(message);
+  const existing = list.querySelector(`[data-id="${CSS.escape(message.id)}"]`);
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  if (existing) existing.replaceWith(item);
+  else list.append(item);
+  if (atBottom || !existing) list.scrollTop = list.scrollHeight;
+}
+
+async function loadRoom() {
+  const room = currentRoom();
+  remember();
+  el("room-title").textContent = room ? room.title : "No room";
+  el("participants").textContent = room ? `In this room: ${room.participants.map((p) => `${p.name} (@${p.handle})`).join(", ")}` : "";
+  list.replaceChildren();
+  showWorking();
+  if (!room) return;
+  const { messages } = await api(`/rooms/${encodeURIComponent(room.id)}/messages`);
+  if (room.id !== state.roomId) return;
+  list.replaceChildren();
+  if (messages.length === 0) list.append(node("li", "empty", "No messages yet. Say hello, and @mention the agent."));
+  for (const message of messages) showMessage(message);
+}
+
+function showWorking() {
+  const agents = state.working.get(state.roomId) ?? [];
+  el("working").textContent = agents.length === 0 ? "" : `${agents.map((a) => a.name).join(", ")} ${agents.length === 1 ? "is" : "are"} working…`;
+}
+
+// ---- live updates -------------------------------------------------------------------------------------------
+
+function listen() {
+  const events = new EventSource(`${API}/events`);
+  state.events = events;
+  const status = el("connection");
+  events.addEventListener("open", () => {
+    status.textContent = "Live";
+    status.classList.add("live");
+    // Anything sent while the stream was down is in the room's history.
+    void loadRoom().catch(showError);
+  });
+  events.addEventListener("error", () => {
+    status.textContent = "Reconnecting…";
+    status.classList.remove("live");
+  });
+  events.addEventListener("message", (event) => showMessage(JSON.parse(event.data)));
+  events.addEventListener("working", (event) => {
+    const { room_id, agents } = JSON.parse(event.data);
+    state.working.set(room_id, agents);
+    if (room_id === state.roomId) showWorking();
+  });
+  events.addEventListener("room", (event) => {
+    const room = JSON.parse(event.data);
+    if (room.deleted) state.rooms.delete(room.id);
+    else state.rooms.set(room.id, room);
+    const before = state.roomId;
+    fillRooms();
+    if (state.roomId !== before) void loadRoom().catch(showError);
+  });
+}
+
+// ---- composing, with @mention suggestions ---------------------------------------------------------------------
+
+const typing = { start: -1, options: [], active: -1 };
+
+function closeSuggestions() {
+  typing.start = -1;
+  typing.options = [];
+  typing.active = -1;
+  suggestions.hidden = true;
+  suggestions.replaceChildren();
+  box.removeAttribute("aria-activedescendant");
+}
+
+function renderSuggestions() {
+  suggestions.replaceChildren(
+    ...typing.options.map((p, index) => {
+      const option = node("li", "", `${p.name} @${p.handle}${p.type === "Agent" ? " (agent)" : ""}`);
+      option.id = `mention-option-${index}`;
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", String(index === typing.active));
+      option.addEventListener("mousedown", (event) => {
+        event.preventDefault();
+        accept(index);
+      });
+      return option;
+    }),
+  );
+  suggestions.hidden = typing.options.length === 0;
+  if (typing.active >= 0) box.setAttribute("aria-activedescendant", `mention-option-${typing.active}`);
+  else box.removeAttribute("aria-activedescendant");
+  el("mention-status").textContent = typing.options.length ? `${typing.options.length} people match; arrow keys choose, Enter picks.` : "";
+}
+
+function suggest() {
+  const caret = box.selectionStart;
+  const match = /(^|\s)@([A-Za-z0-9._/-]*)$/.exec(box.value.slice(0, caret));
+  const room = currentRoom();
+  if (!match || !room) return closeSuggestions();
+  const typed = match[2].toLowerCase();
+  typing.start = caret - typed.length - 1;
+  typing.options = room.participants
+    .filter((p) => p.id !== state.me)
+    .filter((p) => p.handle.toLowerCase().startsWith(typed) || p.name.toLowerCase().split(/\s+/).some((word) => word.startsWith(typed)))
+    .slice(0, 8);
+  typing.active = typing.options.length > 0 ? 0 : -1;
+  renderSuggestions();
+}
+
+function accept(index) {
+  const person = typing.options[index];
+  if (!person) return;
+  const caret = box.selectionStart;
+  const inserted = `@${person.handle} `;
+  box.value = box.value.slice(0, typing.start) + inserted + box.value.slice(caret);
+  const at = typing.start + inserted.length;
+  box.setSelectionRange(at, at);
+  closeSuggestions();
+  box.focus();
+}
+
+box.addEventListener("input", suggest);
+box.addEventListener("blur", () => setTimeout(closeSuggestions, 0));
+box.addEventListener("keydown", (event) => {
+  if (!suggestions.hidden) {
+    const count = typing.options.length;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      typing.active = (typing.active + (event.key === "ArrowDown" ? 1 : count - 1)) % count;
+      return renderSuggestions();
+    }
+    if (event.key === "Enter" || event.key === "Tab") {
+      event.preventDefault();
+      return accept(typing.active);
+    }
+    if (event.key === "Escape") {
+      event.preventDefault();
+      return closeSuggestions();
+    }
+  }
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    el("composer").requestSubmit();
+  }
+});
+
+function showError(error) {
+  el("compose-error").textContent = error instanceof Error ? error.message : String(error);
+}
+
+el("composer").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const content = box.value.trim();
+  if (!content || !state.roomId) return;
+  const send = el("send");
+  send.disabled = true;
+  el("compose-error").textContent = "";
+  try {
+    const message = await api(`/rooms/${encodeURIComponent(state.roomId)}/messages`, { method: "POST", body: JSON.stringify({ as: state.me, content }) });
+    box.value = "";
+    showMessage(message);
+  } catch (error) {
+    showError(error);
+  } finally {
+    send.disabled = false;
+    box.focus();
+  }
+});
+
+personSelect.addEventListener("change", () => {
+  state.me = personSelect.value;
+  fillRooms();
+  void loadRoom().catch(showError);
+});
+roomSelect.addEventListener("change", () => {
+  state.roomId = roomSelect.value;
+  void loadRoom().catch(showError);
+});
+
+// ---- start --------------------------------------------------------------------------------------------------
+
+async function start() {
+  const world = await api("/world");
+  state.people = world.people;
+  for (const room of world.rooms) {
+    state.rooms.set(room.id, room);
+    state.working.set(room.id, room.working);
+  }
+  const params = new URLSearchParams(location.search);
+  const asked = params.get("as");
+  state.me = (state.people.find((p) => p.id === asked || p.handle === asked) ?? state.people[0]).id;
+  state.roomId = params.get("room") ?? undefined;
+  fillPeople();
+  fillRooms();
+  await loadRoom();
+  listen();
+}
+
+start().catch((error) => {
+  el("connection").textContent = `Could not reach the sandbox: ${error.message}`;
+});

@@ -1,0 +1,39 @@
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { waitFor } from "./harness.js";
+
+const CLI = join(import.meta.dirname, "../../dist/cli.js");
+
+export interface SandboxSession {
+  client: Client;
+  /** The web chat, as printed on stderr. */
+  chatUrl: string;
+  stderr(): string;
+}
+
+/** `band-mcp-server --sandbox` over stdio with the SDK's client; no key in its environment. */
+export async function spawnSandboxServer(): Promise<SandboxSession> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, "--sandbox", "--port", "0"],
+    env: { PATH: process.env.PATH ?? "", BAND_LOG_LEVEL: "warn" },
+    stderr: "pipe",
+  });
+  let stderr = "";
+  transport.stderr?.on("data", (chunk) => (stderr += String(chunk)));
+  const client = new Client({ name: "sandbox-e2e", version: "1.0.0" });
+  await client.connect(transport);
+  await waitFor(() => /sandbox chat at (\S+)/.test(stderr), "the chat address on stderr");
+  return { client, chatUrl: /sandbox chat at (\S+)/.exec(stderr)![1]!, stderr: () => stderr };
+}
+
+export async function controlApi(chatUrl: string, path: string, body?: unknown): Promise<any> {
+  const response = await fetch(new URL(`sandbox/api${path}`, chatUrl), {
+    method: body === undefined ? "GET" : "POST",
+    ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+

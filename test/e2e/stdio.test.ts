@@ -136,6 +136,36 @@ describe("the built server over stdio", () => {
     expect(stderr).not.toContain(fake.agent.key);
   });
 
+  it("sends nothing before the client's notifications/initialized, then notices as usual", async () => {
+    const child = spawn(process.execPath, [CLI], { env: env(), stdio: ["pipe", "pipe", "pipe"] });
+    const received: { id?: number; method?: string }[] = [];
+    let buffer = "";
+    child.stdout.on("data", (chunk) => {
+      buffer += chunk;
+      const lines = buffer.split("\n");
+      buffer = lines.pop()!;
+      for (const line of lines) if (line.trim()) received.push(JSON.parse(line));
+    });
+    const send = (message: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
+    try {
+      send({ id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "strict", version: "1" } } });
+      await waitFor(() => received.some((m) => m.id === 1), "initialize answered");
+      await waitFor(() => fake.socket.isJoined(fake.agent.id, `chat_room:${fake.room.id}`), "joined the seeded room");
+      // A room appearing now changes the resource list: a server that does not wait would announce it at once.
+      const room = fake.createRoom({ title: "Before initialized", ownerId: fake.user.id, memberIds: [fake.agent.id] });
+      await waitFor(() => fake.socket.isJoined(fake.agent.id, `chat_room:${room.id}`), "joined the new room");
+      await new Promise((r) => setTimeout(r, 100));
+      expect(received.filter((m) => m.id !== 1)).toEqual([]);
+      send({ method: "notifications/initialized" });
+      send({ id: 2, method: "tools/list" });
+      await waitFor(() => received.some((m) => m.id === 2), "tools listed");
+      fake.createRoom({ title: "After initialized", ownerId: fake.user.id, memberIds: [fake.agent.id] });
+      await waitFor(() => received.some((m) => m.method === "notifications/resources/list_changed"), "list_changed after initialized");
+    } finally {
+      child.kill();
+    }
+  });
+
   it("exits within 2 s on SIGTERM", async () => {
     const { transport, client } = await spawnClient();
     await waitConnected(client);

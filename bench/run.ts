@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { machine, readPrevious, table, toResults, writeResults, type Figure } from "./report.js";
 import { backlog } from "./scenarios/backlog.js";
+import { channelLatency } from "./scenarios/channel.js";
 import { coldStarts } from "./scenarios/coldstart.js";
 import { latency } from "./scenarios/latency.js";
 import { scale } from "./scenarios/scale.js";
@@ -23,6 +24,7 @@ const scenarios: [string, () => Promise<Figure[]>][] = [
   ["tool list", () => toolList()],
   ["cold start", () => coldStarts(7)],
   ["latency", () => latency(500)],
+  ["channel latency", () => channelLatency(500)],
   ["throughput", () => throughput(20_000, 20, Number(process.env.BENCH_RUNS ?? 3))],
   ["backlog drain", () => backlog(10_000, 100)],
   ["scale", () => scale(1_000)],

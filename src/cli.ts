@@ -29,6 +29,8 @@ Options:
   --inbox-capacity <n>    messages held in memory (BAND_INBOX_CAPACITY, default 1000)
   --inbox-max-bytes <n>   bytes of message text held in memory (BAND_INBOX_MAX_BYTES, default 33554432 = 32 MB)
   --log-level <level>     error | warn | info | debug, logs go to stderr (BAND_LOG_LEVEL)
+  --channel               push each inbox message into Claude Code as a channel notification (BAND_CHANNEL);
+                          stdio only. Permission relay: BAND_PERMISSION_APPROVERS, BAND_PERMISSION_CHAT_ID
   -h, --help              show this help
   -v, --version           print the version
 
@@ -49,6 +51,7 @@ const OPTIONS = {
   "inbox-capacity": { type: "string" },
   "inbox-max-bytes": { type: "string" },
   "log-level": { type: "string" },
+  channel: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -88,6 +91,7 @@ function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
   if (values.http && doctor) problems.push("doctor does not take --http");
   if (sandbox && (values.http || doctor)) problems.push(`${sandboxCommand ? "sandbox" : "--sandbox"} does not take ${doctor ? "doctor" : "--http"} (serve --http against \`band-mcp-server sandbox\` instead)`);
   if (sandbox) for (const name of ["base-url", "ws-url"] as const) if (str(name) !== undefined) problems.push(`--${name} does not go with the sandbox, which is the Band to connect to`);
+  if (values.http && values.channel) problems.push("--channel pushes into one Claude Code session over stdio; it does not work with --http");
   if (problems.length > 0) return { problems };
   if (values.help) return { command: "help", flags: {} };
   if (values.version) return { command: "version", flags: {} };
@@ -104,6 +108,7 @@ function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
       logLevel: str("log-level"),
       ...(values["read-only"] ? { readOnly: true } : {}),
       ...(values["no-live"] ? { live: false } : {}),
+      ...(values.channel ? { channel: true } : {}),
     },
   };
 }
@@ -231,6 +236,10 @@ async function main(argv: string[]): Promise<void> {
   for (const warning of config.warnings) log.warn(warning);
   process.on("uncaughtException", (error) => log.error("uncaught exception", { error }));
   process.on("unhandledRejection", (error) => log.error("unhandled rejection", { error }));
+  if (invocation.http && config.channel) {
+    process.stderr.write("band-mcp-server: BAND_CHANNEL=true pushes into one Claude Code session over stdio; unset it to serve --http.\n");
+    process.exit(2);
+  }
   const app = createApp(config, log);
   if (invocation.http) await serveHttp(app, invocation.http);
   else await serveStdio(app);

@@ -57,6 +57,10 @@ export interface Config {
   logLevel: LogLevel;
   http: { token?: Secret };
   proxy: { httpsProxy?: string; httpProxy?: string; noProxy?: string };
+  /** Channel mode: inbox messages pushed into a Claude Code session as notifications/claude/channel. */
+  channel: boolean;
+  /** The channel permission relay: who may approve (lowercase handles without "@", or ids), and where to ask. */
+  permission: { approvers: readonly string[]; chatId?: string };
   /** Problems worth a warning that do not stop the server. */
   warnings: string[];
 }
@@ -71,6 +75,7 @@ export interface ConfigFlags {
   inboxCapacity?: string;
   inboxMaxBytes?: string;
   logLevel?: string;
+  channel?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -204,6 +209,11 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     "info",
   );
 
+  const channel = flags.channel ?? parse("BAND_CHANNEL", booleanText, nonEmpty(env, "BAND_CHANNEL"), false);
+  if (channel && !live) problems.push("BAND_CHANNEL (--channel) pushes messages from the live inbox, which BAND_LIVE=false (--no-live) turns off: drop one of the two.");
+  const permission = permissionSettings(env, problems);
+  if (permission.approvers.length > 0 && !channel) warnings.push("BAND_PERMISSION_APPROVERS has no effect without channel mode (--channel or BAND_CHANNEL=true).");
+
   const humanOnly = toolsetsText !== undefined && toolsets.length > 0 && toolsets.every((t) => t === "human");
   if (toolsets.includes("human") && !userKeyText && toolsetsText !== undefined && toolsets !== TOOLSETS) {
     warnings.push("The human toolset needs BAND_USER_KEY; it stays hidden until that is set.");
@@ -236,8 +246,23 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
       httpProxy: nonEmpty(env, "HTTP_PROXY") ?? nonEmpty(env, "http_proxy"),
       noProxy: nonEmpty(env, "NO_PROXY") ?? nonEmpty(env, "no_proxy"),
     },
+    channel,
+    permission,
     warnings,
   };
+}
+
+const MAX_APPROVERS = 50;
+
+/** BAND_PERMISSION_APPROVERS (handles, "@" optional, or ids) and BAND_PERMISSION_CHAT_ID. */
+function permissionSettings(env: Env, problems: string[]): Config["permission"] {
+  const approvers = [...new Set((nonEmpty(env, "BAND_PERMISSION_APPROVERS") ?? "").split(",").map((a) => a.trim().replace(/^@/, "").toLowerCase()).filter(Boolean))];
+  const bad = approvers.filter((a) => a.length > 200 || /[\s\p{Cc}]/u.test(a));
+  if (bad.length > 0) problems.push(`BAND_PERMISSION_APPROVERS has ${bad.length} entr${bad.length === 1 ? "y" : "ies"} that are not a Band handle or id (spaces, control characters or over 200 characters). Use a comma list such as "alice,bob/helper".`);
+  if (approvers.length > MAX_APPROVERS) problems.push(`BAND_PERMISSION_APPROVERS lists ${approvers.length} people; at most ${MAX_APPROVERS} can be mentioned in one request.`);
+  const chatId = nonEmpty(env, "BAND_PERMISSION_CHAT_ID");
+  if (chatId !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(chatId)) problems.push("BAND_PERMISSION_CHAT_ID must be a Band chat id (from band_list_chats).");
+  return { approvers, ...(chatId !== undefined ? { chatId } : {}) };
 }
 
 /** Every secret the config holds, URL passwords included, for redaction of everything that leaves the process. */

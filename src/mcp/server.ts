@@ -3,6 +3,7 @@ import type { App } from "../app.js";
 import type { LiveInbox } from "../inbox/live.js";
 import { selectTools } from "../tools/index.js";
 import { VERSION } from "../version.js";
+import { attachChannel, CHANNEL_INSTRUCTIONS, channelCapabilities } from "./channel.js";
 import { registerPrompts } from "./prompts.js";
 import { registerTools } from "./register.js";
 import { registerResources } from "./resources.js";
@@ -22,7 +23,10 @@ export interface SessionOptions {
 export function createMcpServer(app: App, session: SessionOptions = {}): McpServer {
   const server = new McpServer(
     { name: "band-mcp-server", title: "Band", version: VERSION },
-    { instructions: INSTRUCTIONS, capabilities: { logging: {} } },
+    {
+      instructions: app.config.channel ? `${INSTRUCTIONS}\n\n${CHANNEL_INSTRUCTIONS}` : INSTRUCTIONS,
+      capabilities: { logging: {}, ...(app.config.channel ? { experimental: channelCapabilities(app) } : {}) },
+    },
   );
   const tools = selectTools({
     toolsets: app.config.toolsets,
@@ -41,11 +45,13 @@ export function createMcpServer(app: App, session: SessionOptions = {}): McpServ
     log: app.log,
     redact: app.redact,
   });
-  const detach = registerResources(server, app);
+  const detachResources = registerResources(server, app);
+  const detachChannel = attachChannel(server, app);
   registerPrompts(server);
   const onclose = server.server.onclose;
   server.server.onclose = () => {
-    detach();
+    detachResources();
+    detachChannel();
     onclose?.();
   };
   return server;

@@ -40,7 +40,8 @@ export async function markWithClaim(band: BandClient, chatId: string, messageId:
  * call: the REST client is the one layer that retries, so a claim costs at most that call's attempts.
  */
 export class Claims {
-  readonly #inFlight = new Map<string, Promise<boolean>>();
+  /** Handed out and not settled, in hand-out order, each with whether its claim landed. */
+  readonly #inFlight = new Map<string, { message: InboxMessage; claim: Promise<boolean> }>();
   #failures = 0;
 
   constructor(
@@ -61,7 +62,7 @@ export class Claims {
 
   /** Claims handed-out messages on Band; a claim that never lands is logged and counted for band_status. */
   claim(messages: readonly InboxMessage[]): void {
-    for (const message of messages) this.#inFlight.set(message.id, this.#claimOne(message));
+    for (const message of messages) this.#inFlight.set(message.id, { message, claim: this.#claimOne(message) });
     if (messages.length > 0) this.onChange();
   }
 
@@ -78,6 +79,12 @@ export class Claims {
     }
   }
 
+  /** The messages in flight (of one chat, when given), oldest hand-out first. */
+  list(chatId?: string): InboxMessage[] {
+    const messages = [...this.#inFlight.values()].map((entry) => entry.message);
+    return chatId === undefined ? messages : messages.filter((m) => m.chat_id === chatId);
+  }
+
   /** Stops tracking messages put back in the inbox; returns those that were in flight here. */
   release(messages: readonly InboxMessage[]): InboxMessage[] {
     return messages.filter((m) => this.#inFlight.delete(m.id));
@@ -85,8 +92,8 @@ export class Claims {
 
   /** Marks a message, after its own claim when it has one in flight. */
   async settle(chatId: string, messageId: string, outcome: Outcome, signal?: AbortSignal): Promise<{ id: string; status: string }> {
-    const claim = this.#inFlight.get(messageId);
-    const claimed = claim ? await claim : false;
+    const entry = this.#inFlight.get(messageId);
+    const claimed = entry ? await entry.claim : false;
     try {
       return await markWithClaim(this.band, chatId, messageId, outcome, signal, claimed);
     } finally {

@@ -51,6 +51,8 @@ export interface WaitResult {
 export interface LiveInbox {
   wait(options: WaitOptions): Promise<WaitResult>;
   peek(chatId?: string): InboxMessage[];
+  /** Handed out (to a wait or as a channel push) and not yet marked: claimed on Band, waiting for the model. */
+  inFlight(chatId?: string): InboxMessage[];
   markProcessed(chatId: string, messageId: string, signal?: AbortSignal): Promise<{ id: string; status: string }>;
   markFailed(chatId: string, messageId: string, error: string, signal?: AbortSignal): Promise<{ id: string; status: string }>;
   status(): StatusReport;

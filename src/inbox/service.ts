@@ -150,6 +150,10 @@ export class LiveService implements LiveInbox {
     return this.#inbox.peek(chatId);
   }
 
+  inFlight(chatId?: string): InboxMessage[] {
+    return this.#claims.list(chatId);
+  }
+
   /** Known rooms, for resource listings. */
   rooms(): { id: string; title?: string }[] {
     return this.#rooms.list();

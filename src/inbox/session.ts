@@ -26,11 +26,6 @@ export class SessionInbox implements LiveInbox {
     private readonly log: Logger,
   ) {}
 
-  /** Messages this session received and has not marked yet. */
-  get unacknowledged(): number {
-    return this.#unacknowledged.size;
-  }
-
   async wait(options: WaitOptions): Promise<WaitResult> {
     const signal = AbortSignal.any([options.signal, this.#closed.signal]);
     const result = await this.shared.wait({ ...options, signal });
@@ -45,6 +40,12 @@ export class SessionInbox implements LiveInbox {
 
   peek(chatId?: string): InboxMessage[] {
     return this.shared.peek(chatId);
+  }
+
+  /** This session's share: what it was handed and has not marked. */
+  inFlight(chatId?: string): InboxMessage[] {
+    const messages = [...this.#unacknowledged.values()];
+    return chatId === undefined ? messages : messages.filter((m) => m.chat_id === chatId);
   }
 
   status(): StatusReport {

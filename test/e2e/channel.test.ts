@@ -90,11 +90,15 @@ describe("channel mode (--channel) with a client that behaves like Claude Code",
     }
     await waitFor(() => fake.delivery(sent.id, fake.agent.id).status === "processing", "the pushed message claimed on Band");
     expect((await call(host.client, "band_status")).structured?.inbox).toMatchObject({ pending: 0, in_flight: 1 });
+    // What a host that dropped the push (no channel flag) can still find: the message, in flight.
+    const inbox = (await call(host.client, "band_get_inbox")).structured;
+    expect(inbox).toMatchObject({ messages: [], pending: 0, in_flight: [{ id: sent.id, chat_id: fake.room.id }] });
 
     const reply = await call(host.client, "band_send_message", { chat_id: fake.room.id, content: "done", mentions: ["alice"], reply_to_message_id: sent.id });
     expect(reply.isError, reply.text).toBe(false);
     expect(fake.delivery(sent.id, fake.agent.id).status).toBe("processed");
     expect((await call(host.client, "band_status")).structured?.inbox).toMatchObject({ pending: 0, in_flight: 0 });
+    expect((await call(host.client, "band_get_inbox")).structured?.in_flight).toEqual([]);
 
     // A second mention arrives as the second push: the first was never pushed again.
     const next = mention("and the next one");

@@ -52,7 +52,7 @@ describe("HTTP sessions over one shared inbox", () => {
     await waitFor(() => live.peek().length === 2, "both queued");
     const got = await session.wait({ timeoutMs: 5_000, max: 10, signal: never });
     expect(got.messages.map((m) => m.id)).toEqual([kept.id, markedElsewhere.id]);
-    expect(session.unacknowledged).toBe(2);
+    expect(session.inFlight()).toHaveLength(2);
     await waitFor(() => fake.delivery(markedElsewhere.id, fake.agent.id).status === "processing", "claimed");
     // Band's own record changes behind this process's back (the owner marks it from Band's UI, say).
     const path = `${fake.url}/api/v1/agent/chats/${fake.room.id}/messages/${markedElsewhere.id}/processed`;
@@ -68,9 +68,11 @@ describe("HTTP sessions over one shared inbox", () => {
     const session = new SessionInbox(live, app.app.agent, app.app.log);
     const sent = post("done here");
     expect((await session.wait({ timeoutMs: 5_000, max: 10, signal: never })).messages.map((m) => m.id)).toEqual([sent.id]);
-    expect(session.unacknowledged).toBe(1);
+    expect(session.inFlight().map((m) => m.id)).toEqual([sent.id]);
+    expect(live.inFlight(fake.room.id).map((m) => m.id)).toEqual([sent.id]);
     await session.markProcessed(fake.room.id, sent.id);
-    expect(session.unacknowledged).toBe(0);
+    expect(session.inFlight()).toEqual([]);
+    expect(live.inFlight()).toEqual([]);
     const blocked = session.wait({ timeoutMs: 20_000, max: 10, signal: never });
     const started = Date.now();
     await session.close();

@@ -2,21 +2,29 @@ import { z } from "zod";
 import { defineTool } from "../define.js";
 import { inboxMessage, liveOf } from "./schemas.js";
 
+/** A host that drops pushes can leave many in flight: the oldest are the ones to settle first. */
+const IN_FLIGHT_SHOWN = 50;
+
 export default defineTool({
   name: "band_get_inbox",
   toolset: "inbox",
   title: "Peek at the Band inbox",
   description:
-    "Peeks at the messages queued for you without claiming them; band_wait_for_message receives them.",
+    "Peeks at the messages queued for you without claiming them (band_wait_for_message receives them), and lists those handed to you and not yet marked (in_flight).",
   input: {
     chat_id: z.string().trim().min(1).max(100).optional().describe("Only this chat."),
   },
-  output: { messages: z.array(inboxMessage), pending: z.number().int() },
+  output: {
+    messages: z.array(inboxMessage),
+    pending: z.number().int(),
+    in_flight: z.array(inboxMessage).describe(`Received or pushed to you, claimed, not yet marked (the oldest ${IN_FLIGHT_SHOWN}; band_status counts all): finish each with a reply or a mark.`),
+  },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   operations: [],
   needsLive: true,
   async handler(params, ctx) {
-    const messages = liveOf(ctx).peek(params.chat_id);
-    return { messages, pending: messages.length };
+    const live = liveOf(ctx);
+    const messages = live.peek(params.chat_id);
+    return { messages, pending: messages.length, in_flight: live.inFlight(params.chat_id).slice(0, IN_FLIGHT_SHOWN) };
   },
 });

@@ -27,6 +27,15 @@ export interface ChaosPlan {
   restFailureShare: number;
   /** Server crashes (the caller kills and restarts the process; posting goes on meanwhile). */
   crashes: number;
+  /**
+   * Band's agent.control: each a stop (of the agent or one room) played again a few ticks later, the stop then
+   * re-sent with its old correlation_id (it must count once), or an interrupt of blocked waits.
+   */
+  controls: number;
+  /** Retryable supersedes, with a retry_after of up to 0.3 s: the server must come back by itself. */
+  supersedes: number;
+  /** Ticks during which some backlog listings answer a cursor that repeats, so drains fail and are retried. */
+  cursorLoops: number;
 }
 
 export interface ChaosRun {
@@ -126,6 +135,63 @@ export async function runChaos(
       log.push(`t${t}: agent added back to room ${left}`);
       fake.addParticipant(left, agentId);
       active.push(left);
+    });
+  }
+  let controls = 0;
+  const controlTopic = `agent_control:${agentId}`;
+  const control = (payload: Record<string, unknown>) =>
+    fake.socket.push(agentId, controlTopic, "agent.control", { agent_id: agentId, scope: "agent", correlation_id: `chaos-${++controls}`, ...payload });
+  // Band does not replay control events to a socket that was down: a play it never saw would pause for good.
+  const whenJoined = async () => {
+    for (let waited = 0; waited < 5_000 && !fake.socket.isJoined(agentId, controlTopic); waited += 20) await sleep(20);
+  };
+  for (let i = 0; i < plan.controls; i++) {
+    const stopAt = someTick();
+    if (random() < 0.3) {
+      at(stopAt, (t) => {
+        log.push(`t${t}: agent.control interrupt`);
+        control({ mode: "interrupt" });
+      });
+      continue;
+    }
+    const room = random() < 0.5 ? pick(initialRooms) : undefined;
+    const scope = room ? { scope: "room", room_id: room } : {};
+    let stop: Record<string, unknown> | undefined;
+    at(stopAt, (t) => {
+      const sent = { mode: "stop", ...scope, correlation_id: `chaos-stop-${i}` };
+      // Only a stop that reached the socket can be repeated as a duplicate; one never seen would be a new stop.
+      if (control(sent)) stop = sent;
+      log.push(`t${t}: agent.control stop ${room ? `room ${room}` : "agent"}${stop ? "" : " (socket down: not sent)"}`);
+    });
+    at(Math.min(plan.ticks - 2, stopAt + 1 + int(3)), async (t) => {
+      log.push(`t${t}: agent.control play ${room ? `room ${room}` : "agent"}, then the stop again with its old correlation_id`);
+      await whenJoined();
+      control({ mode: "play", ...scope });
+      if (stop) control(stop);
+    });
+  }
+  for (let i = 0; i < plan.supersedes; i++) {
+    at(someTick(), (t) => {
+      const retryAfter = pick([0, 0.1, 0.3]);
+      log.push(`t${t}: retryable supersede, retry_after ${retryAfter}`);
+      if (fake.socket.connectedAgents().includes(agentId)) effectiveDrops++;
+      fake.socket.supersede(agentId, { reason: "session.rebalanced", message: "chaos", retryable: true, retry_after: retryAfter, correlation_id: `chaos-supersede-${i}` });
+    });
+  }
+  const listing = /\/agent\/chats\/[^/]+\/messages$/;
+  for (let i = 0; i < plan.cursorLoops; i++) {
+    at(someTick(), (t) => {
+      log.push(`t${t}: backlog listings repeat their cursor for 3 ticks`);
+      const loop = fake.failRandomly({
+        share: 0.5,
+        random: seededRandom(seed + i),
+        path: listing,
+        method: "GET",
+        answers: [{ status: 200, body: { data: [], metadata: { has_more: true, next_cursor: "again", limit: 100 } } }],
+      });
+      // Every room rejoins and drains, so the loop meets the drains.
+      drop();
+      background.push(sleep(3 * plan.tickMs).then(() => loop.stop()));
     });
   }
   for (let i = 0; i < plan.crashes; i++) {

@@ -31,7 +31,14 @@ export class Consumer {
   #running: Promise<void> | undefined;
   #failure: unknown;
 
-  constructor(private readonly client: Client) {}
+  constructor(
+    private readonly client: Client,
+    /** A share of waits this client gives up on after a few ms (notifications/cancelled), seeded. */
+    private readonly giveUp: { share: number; random: () => number } = { share: 0, random: Math.random },
+  ) {}
+
+  /** Waits given up on (their messages must go to a later wait). */
+  abandonedWaits = 0;
 
   start(): this {
     this.#running = this.#loop().catch((error: unknown) => void (this.#failure ??= error));
@@ -55,12 +62,20 @@ export class Consumer {
   async #loop(): Promise<void> {
     while (!this.#stopped) {
       let result;
+      const giveUp = this.giveUp.share > 0 && this.giveUp.random() < this.giveUp.share ? new AbortController() : undefined;
+      const timer = giveUp ? setTimeout(() => giveUp.abort(), Math.floor(this.giveUp.random() * 30)) : undefined;
       try {
-        result = await this.client.callTool({ name: "band_wait_for_message", arguments: { timeout_seconds: 0.5, max_messages: 50 } });
+        result = await this.client.callTool({ name: "band_wait_for_message", arguments: { timeout_seconds: 0.5, max_messages: 50 } }, undefined, giveUp ? { signal: giveUp.signal } : {});
       } catch (error) {
         // A killed server closes the transport under pending calls: expected once abandoned, a failure otherwise.
         if (this.#abandoned) return;
+        if (giveUp?.signal.aborted) {
+          this.abandonedWaits++;
+          continue;
+        }
         throw error;
+      } finally {
+        clearTimeout(timer);
       }
       if (this.#stopped) return;
       if (result.isError) {

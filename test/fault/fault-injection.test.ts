@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { seededRandom } from "../fake-band/faults.js";
 import { startFakeBand, type FakeBand } from "../fake-band/index.js";
 import { call, connectInMemory, waitFor, type Connected } from "../helpers/harness.js";
 import { faultSeed, runChaos, type ChaosPlan, type ChaosRun } from "./chaos.js";
@@ -65,20 +66,22 @@ describe(`fault injection (seed ${SEED})`, () => {
       return s.connection === "connected" && s.chats_joined >= ROOMS;
     }, "connected to every room");
 
-    const consumer = new Consumer(c.client).start();
+    // This client gives up on one wait in five after a few ms: what those waits were handed must come back.
+    const consumer = new Consumer(c.client, { share: 0.2, random: seededRandom(SEED ^ 0x2545f491) }).start();
     const inbox = sampler(async () => (await c.app.status()).inbox, 100);
-    const plan: ChaosPlan = { total: MESSAGES, ticks: 40, tickMs: 100, drops: 4, refusals: 2, stalls: 2, stallMs: 700, badFrames: 12, roomsAdded: 3, roomsLeft: 2, restFailureShare: 0.06, crashes: 0 };
+    const plan: ChaosPlan = { total: MESSAGES, ticks: 40, tickMs: 100, drops: 4, refusals: 2, stalls: 2, stallMs: 700, badFrames: 12, roomsAdded: 3, roomsLeft: 2, restFailureShare: 0.06, crashes: 0, controls: 4, supersedes: 1, cursorLoops: 1 };
     const run = await runChaos(fake, SEED, plan, rooms);
     await waitFor(() => unprocessedCount(fake, run.posted) === 0, "every message processed", 25_000).catch(() => undefined);
     await consumer.stop();
     inbox.stop();
 
     const status = await c.app.status();
-    process.stdout.write(`in-process fault run (seed ${SEED}): ${run.effectiveDrops} drops, ${status.reconnects} reconnects, ${run.restFailures} REST faults, ${status.inbox.dropped} overflowed\n`);
+    process.stdout.write(`in-process fault run (seed ${SEED}): ${run.effectiveDrops} drops, ${status.reconnects} reconnects, ${run.restFailures} REST faults, ${status.inbox.dropped} overflowed, ${consumer.abandonedWaits} waits abandoned\n`);
     const problems = deliveryProblems(fake, run.posted, [{ consumer, requestsFrom: 0 }]);
     expectNoProblems(fake, problems, run, [`status ${JSON.stringify(status)}`, ...consumer.errors.slice(0, 5)]);
     expect(run.posted).toHaveLength(MESSAGES);
     expect(run.restFailures, "REST faults were injected").toBeGreaterThan(0);
+    expect(consumer.abandonedWaits, "waits were abandoned").toBeGreaterThan(0);
     // Bounded: the inbox never held more than its capacity, and nothing is left queued or claimed.
     expect(inbox.values.length, "inbox samples taken").toBeGreaterThan(0);
     expect(Math.max(...inbox.values.map((v) => v.pending))).toBeLessThanOrEqual(CAPACITY);
@@ -133,7 +136,7 @@ describe(`fault injection (seed ${SEED})`, () => {
     }, "connected to every room", 10_000);
     const memory = sampler(() => rssMb(current().pid), 200);
     // The bin heartbeats every 30 s, so no stalls here (the in-process test covers them); crashes instead.
-    const plan: ChaosPlan = { total: MESSAGES, ticks: 40, tickMs: 100, drops: 3, refusals: 2, stalls: 0, stallMs: 0, badFrames: 12, roomsAdded: 3, roomsLeft: 2, restFailureShare: 0.04, crashes: 2 };
+    const plan: ChaosPlan = { total: MESSAGES, ticks: 40, tickMs: 100, drops: 3, refusals: 2, stalls: 0, stallMs: 0, badFrames: 12, roomsAdded: 3, roomsLeft: 2, restFailureShare: 0.04, crashes: 2, controls: 3, supersedes: 1, cursorLoops: 1 };
     const run = await runChaos(fake, SEED, plan, rooms, crash);
     await waitFor(() => unprocessedCount(fake, run.posted) === 0, "every message processed", 30_000).catch(() => undefined);
     await current().consumer.stop();

@@ -26,7 +26,7 @@ async function live(env: Record<string, string> = {}): Promise<Connected> {
 const post = (roomId: string, text: string) => fake.postMessage(roomId, { senderId: fake.user.id, content: text, mentions: [fake.agent.id] });
 
 /** Takes and acknowledges everything until a wait comes back empty; returns the ids per chat, in hand-out order. */
-async function consumeAll(c: Connected, timeoutSeconds = 2): Promise<Map<string, string[]>> {
+async function consumeAll(c: Connected, timeoutSeconds = 1): Promise<Map<string, string[]>> {
   const got = new Map<string, string[]>();
   for (;;) {
     const result = await call(c.client, "band_wait_for_message", { timeout_seconds: timeoutSeconds, max_messages: 50 });

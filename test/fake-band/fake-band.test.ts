@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { OPERATIONS } from "../../src/band/generated/operations.js";
-import { startFakeBand, type FakeBand } from "../fake-band/index.js";
+import { startFakeBand, type FakeBand } from "./index.js";
 
 interface Answer {
   status: number;

@@ -101,7 +101,8 @@ export function attachChannel(server: McpServer, app: App): () => void {
       return;
     }
     remember(request.request_id);
-    await app.agent.call("createAgentChatMessage", { path: { chat_id: chatId }, body: { message: { content: requestText(request, agent.handle), mentions } } });
+    // The tool's input goes to a chat other people read: a configured secret in it (a key in a command) is masked.
+    await app.agent.call("createAgentChatMessage", { path: { chat_id: chatId }, body: { message: { content: app.redact(requestText(request, agent.handle)), mentions } } });
     app.log.info(`permission request ${request.request_id} (${request.tool_name}) posted in chat ${chatId}`);
   };
 

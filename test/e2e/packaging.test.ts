@@ -17,9 +17,10 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Claude Code's own validator (offline: it reads the files, needs no login or model), in a throwaway HOME. */
 async function claudeValidate(path: string): Promise<{ success: boolean; manifest: { errors: unknown[]; warnings: unknown[] }; provides?: { mcpServers: { name: string; target: string; args: string[] }[]; skills: string[] } }> {
-  const claude = join(root, "node_modules/.bin/claude");
+  // The package's own launcher finds the platform binary whether or not npm ran its postinstall step.
+  const claude = join(root, "node_modules/@anthropic-ai/claude-code/cli-wrapper.cjs");
   const env = { PATH: process.env.PATH ?? "", HOME: scratch, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", DISABLE_AUTOUPDATER: "1" };
-  const { stdout } = await run(claude, ["plugin", "validate", "--strict", "--json", path], { env, timeout: 60_000 });
+  const { stdout } = await run(process.execPath, [claude, "plugin", "validate", "--strict", "--json", path], { env, timeout: 60_000 });
   return JSON.parse(stdout);
 }
 

@@ -34,10 +34,12 @@ export interface AppOptions {
   socket?: { heartbeatIntervalMs?: number; reconnect?: { baseMs: number; maxMs: number } };
   /** How often a blocked wait reports progress (tests use a short tick). */
   tickMs?: number;
+  /** A connection pool shared with other apps (the hub's agents); its owner closes it, not this app. */
+  dispatcher?: Dispatcher;
 }
 
 export function createApp(config: Config, log: Logger, options: AppOptions = {}): App {
-  const dispatcher: Dispatcher = createDispatcher(config.proxy);
+  const dispatcher: Dispatcher = options.dispatcher ?? createDispatcher(config.proxy);
   const client = (key: NonNullable<Config["agentKey"]>) =>
     new BandClient({ baseUrl: config.baseUrl, key, dispatcher, log, ...(options.retry ? { retry: options.retry } : {}) });
   const agent = config.agentKey ? client(config.agentKey) : undefined;
@@ -75,7 +77,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     },
     async close() {
       await live?.close();
-      await dispatcher.close().catch(() => undefined);
+      if (!options.dispatcher) await dispatcher.close().catch(() => undefined);
     },
   };
 }

@@ -1,22 +1,25 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { createApp, type App } from "./app.js";
-import { ConfigError, loadConfig, secretsOf, type ConfigFlags } from "./config.js";
+import { createApp } from "./app.js";
+import { ConfigError, DEFAULT_AGENT, forAgent, loadConfig, secretsOf, type Config, type ConfigFlags } from "./config.js";
 import { runDoctor } from "./doctor.js";
-import { createLogger } from "./log.js";
+import { AgentRegistry } from "./hub/registry.js";
+import { createLogger, type Logger } from "./log.js";
 import { startHttpServer, type HttpHandle } from "./mcp/http.js";
 import { createMcpServer } from "./mcp/server.js";
 import { BatchedStdioServerTransport } from "./mcp/stdio.js";
 import { VERSION } from "./version.js";
 
 const USAGE = `Usage: band-mcp-server [options]            serve MCP over stdio (default)
-       band-mcp-server --http [options]     serve MCP over Streamable HTTP at /mcp, plus GET /health
+       band-mcp-server --http [options]     serve every agent over Streamable HTTP (/mcp, /agents/<label>/mcp),
+                                            a REST surface for backends, GET /agents and GET /health
        band-mcp-server doctor [options]     check settings, key, REST and the live socket, then exit
        band-mcp-server --sandbox            serve MCP over stdio on a local demo Band, with a web chat (no key needed)
        band-mcp-server sandbox [--port n]   run only the local demo Band and its web chat (default port 8790)
 
 Options:
-  --http                  serve Streamable HTTP instead of stdio (many sessions share one Band connection)
+  --http                  serve Streamable HTTP instead of stdio (many sessions share each agent's Band connection)
+  --agent <label>         stdio: which agent to serve (BAND_API_KEY_<LABEL>; default "default", or the only one)
   --host <host>           HTTP bind address (default 127.0.0.1; anything else needs BAND_MCP_HTTP_TOKEN)
   --port <port>           HTTP port (default 8787; 0 picks a free one, printed on stderr); with sandbox or
                           --sandbox, the sandbox's port (default 8790)
@@ -34,13 +37,15 @@ Options:
   -h, --help              show this help
   -v, --version           print the version
 
-Secrets come from the environment only: BAND_API_KEY (agent key), BAND_USER_KEY (user key),
-BAND_MCP_HTTP_TOKEN (bearer token HTTP clients must send). HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
+Secrets come from the environment only: BAND_API_KEY (agent key; BAND_API_KEY_<LABEL> adds an agent labelled
+<label>), BAND_USER_KEY (user key), BAND_MCP_HTTP_TOKEN (bearer token HTTP clients must send; per agent
+BAND_MCP_HTTP_TOKEN_<LABEL>; BAND_MCP_HTTP_JWT_SECRET for HS256 JWTs). HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
 `;
 
 const OPTIONS = {
   http: { type: "boolean" },
   sandbox: { type: "boolean" },
+  agent: { type: "string" },
   host: { type: "string" },
   port: { type: "string" },
   "base-url": { type: "string" },
@@ -63,6 +68,8 @@ interface Invocation {
   http?: { host: string; port: number };
   /** Present for `sandbox` and `--sandbox`: the local Band's port. */
   sandbox?: { port: number };
+  /** stdio: the label of the agent to serve. */
+  agent?: string;
 }
 
 const DEFAULT_HTTP = { host: "127.0.0.1", port: 8787 };
@@ -92,6 +99,7 @@ function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
   if (sandbox && (values.http || doctor)) problems.push(`${sandboxCommand ? "sandbox" : "--sandbox"} does not take ${doctor ? "doctor" : "--http"} (serve --http against \`band-mcp-server sandbox\` instead)`);
   if (sandbox) for (const name of ["base-url", "ws-url"] as const) if (str(name) !== undefined) problems.push(`--${name} does not go with the sandbox, which is the Band to connect to`);
   if (values.http && values.channel) problems.push("--channel pushes into one Claude Code session over stdio; it does not work with --http");
+  if (str("agent") !== undefined && (values.http || doctor)) problems.push(`--agent is for stdio: ${doctor ? "doctor checks" : "--http serves"} every configured agent`);
   if (problems.length > 0) return { problems };
   if (values.help) return { command: "help", flags: {} };
   if (values.version) return { command: "version", flags: {} };
@@ -99,6 +107,7 @@ function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
     command: doctor ? "doctor" : sandboxCommand ? "sandbox" : "serve",
     ...(values.http ? { http: { host: str("host") ?? DEFAULT_HTTP.host, port: port === undefined ? DEFAULT_HTTP.port : Number(port) } } : {}),
     ...(sandbox ? { sandbox: { port: port === undefined ? DEFAULT_SANDBOX_PORT : Number(port) } } : {}),
+    ...(str("agent") !== undefined ? { agent: str("agent") } : {}),
     flags: {
       baseUrl: str("base-url"),
       wsUrl: str("ws-url"),
@@ -114,15 +123,14 @@ function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
 }
 
 /** Closes everything on the first shutdown signal; whatever hangs, the process is gone within 2 s (never outlive the host). */
-function exitOnShutdown(app: App, closeServer: () => Promise<unknown>, options: { onStdinClose: boolean }): void {
+function exitOnShutdown(log: Logger, closeAll: () => Promise<unknown>, options: { onStdinClose: boolean }): void {
   let closing = false;
   const shutdown = async (reason: string) => {
     if (closing) return;
     closing = true;
-    app.log.info(`shutting down (${reason})`);
+    log.info(`shutting down (${reason})`);
     setTimeout(() => process.exit(0), 1_500).unref();
-    await closeServer().catch(() => undefined);
-    await app.close();
+    await closeAll().catch(() => undefined);
     process.exit(0);
   };
   if (options.onStdinClose) {
@@ -133,27 +141,38 @@ function exitOnShutdown(app: App, closeServer: () => Promise<unknown>, options: 
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
-async function serveStdio(app: App): Promise<void> {
+async function serveStdio(config: Config, log: Logger): Promise<void> {
+  const app = createApp(config, log);
   const server = createMcpServer(app);
-  exitOnShutdown(app, () => server.close(), { onStdinClose: true });
+  exitOnShutdown(log, async () => {
+    await server.close().catch(() => undefined);
+    await app.close();
+  }, { onStdinClose: true });
   await server.connect(new BatchedStdioServerTransport());
   await app.start();
-  app.log.info(`band-mcp-server ${VERSION} ready on stdio`);
+  log.info(`band-mcp-server ${VERSION} ready on stdio`);
 }
 
-async function serveHttp(app: App, where: { host: string; port: number }): Promise<void> {
+async function serveHttp(config: Config, log: Logger, where: { host: string; port: number }): Promise<void> {
+  const registry = AgentRegistry.create(config, log);
   let http: HttpHandle;
   try {
-    http = await startHttpServer(app, where);
+    http = await startHttpServer(registry, where);
   } catch (error) {
     process.stderr.write(`band-mcp-server: ${error instanceof ConfigError ? error.message : listenProblem(error, where)}\n`);
-    await app.close();
+    await registry.close();
     process.exit(1);
   }
-  exitOnShutdown(app, () => http.close(), { onStdinClose: false });
-  await app.start();
+  exitOnShutdown(log, async () => {
+    await http.close().catch(() => undefined);
+    await registry.close();
+  }, { onStdinClose: false });
+  await registry.start();
+  const labels = registry.labels;
+  const url = labels.includes(DEFAULT_AGENT) ? http.url : `${http.base}/agents/${labels[0]}/mcp`;
+  const agents = labels.length > 1 || !labels.includes(DEFAULT_AGENT) ? ` (agents: ${labels.join(", ")}, each at ${http.base}/agents/<label>/mcp)` : "";
   // Printed at every log level: with --port 0 this line is how a supervisor (or a test) learns the port.
-  process.stderr.write(`band-mcp-server ${VERSION} listening on ${http.url}\n`);
+  process.stderr.write(`band-mcp-server ${VERSION} listening on ${url}${agents}\n`);
 }
 
 /**
@@ -192,6 +211,7 @@ async function embedSandbox(where: { port: number }): Promise<Record<string, str
   const env: Record<string, string | undefined> = { ...process.env, BAND_API_KEY: sandbox.agentKey, BAND_BASE_URL: sandbox.url };
   // The only Band is on loopback: a proxy would only be in the way.
   for (const name of ["BAND_AGENT_KEY", "THENVOI_API_KEY", "BAND_USER_KEY", "BAND_WS_URL", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]) delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith("BAND_API_KEY_")) delete env[name];
   return env;
 }
 
@@ -222,9 +242,11 @@ async function main(argv: string[]): Promise<void> {
   }
   if (invocation.command === "sandbox") return runSandbox(invocation.sandbox!);
   const env = invocation.sandbox ? await embedSandbox(invocation.sandbox) : process.env;
-  let config;
+  let config: Config;
   try {
     config = loadConfig(env, invocation.flags);
+    // stdio serves one agent; --http all of them.
+    if (!invocation.http) config = forAgent(config, invocation.agent);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`band-mcp-server: ${error.message}\n`);
@@ -240,9 +262,8 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write("band-mcp-server: BAND_CHANNEL=true pushes into one Claude Code session over stdio; unset it to serve --http.\n");
     process.exit(2);
   }
-  const app = createApp(config, log);
-  if (invocation.http) await serveHttp(app, invocation.http);
-  else await serveStdio(app);
+  if (invocation.http) await serveHttp(config, log, invocation.http);
+  else await serveStdio(config, log);
 }
 
 await main(process.argv.slice(2));

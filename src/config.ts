@@ -40,7 +40,19 @@ export class Secret {
   }
 }
 
+/** One Band agent of the hub: `BAND_API_KEY` is `default`, `BAND_API_KEY_<LABEL>` is `<label>`. */
+export interface AgentConfig {
+  label: string;
+  key: Secret;
+  kind: KeyKind;
+  /** The variable the key came from, named in errors. */
+  variable: string;
+}
+
 export interface Config {
+  /** Every configured agent (`default` first, then by label); stdio serves one of them (see forAgent). */
+  agents: readonly AgentConfig[];
+  /** The agent this config serves: `default` when there is one (forAgent picks another). */
   agentKey?: Secret;
   agentKeyKind?: KeyKind;
   /** Which variable the agent key came from (BAND_API_KEY or an alias), to name it in errors. */
@@ -55,7 +67,14 @@ export interface Config {
   /** The inbox's bound in bytes (approximate: message text in UTF-8 plus a fixed share per message). */
   inboxMaxBytes: number;
   logLevel: LogLevel;
-  http: { token?: Secret };
+  http: {
+    /** Bearer token for every agent. */
+    token?: Secret;
+    /** Bearer tokens for one agent each, by label (BAND_MCP_HTTP_TOKEN_<LABEL>). */
+    agentTokens: ReadonlyMap<string, Secret>;
+    /** HS256 secret for JWT bearer tokens (BAND_MCP_HTTP_JWT_SECRET). */
+    jwtSecret?: Secret;
+  };
   proxy: { httpsProxy?: string; httpProxy?: string; noProxy?: string };
   /** Channel mode: inbox messages pushed into a Claude Code session as notifications/claude/channel. */
   channel: boolean;
@@ -86,6 +105,16 @@ export class ConfigError extends Error {
 }
 
 const AGENT_KEY_VARS = ["BAND_API_KEY", "BAND_AGENT_KEY", "THENVOI_API_KEY"] as const;
+export const DEFAULT_AGENT = "default";
+const LABELLED_KEY = "BAND_API_KEY_";
+const LABELLED_TOKEN = "BAND_MCP_HTTP_TOKEN_";
+/** HS256 keys shorter than the hash are guessable offline from any token. */
+const MIN_JWT_SECRET = 32;
+
+/** `BAND_API_KEY_SALES_BOT` → `sales-bot`. */
+export function labelOf(suffix: string): string {
+  return suffix.toLowerCase().replaceAll("_", "-");
+}
 
 const booleanText = z
   .string()
@@ -130,18 +159,49 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
   const agentVar = AGENT_KEY_VARS.find((name) => nonEmpty(env, name) !== undefined);
   const agentKeyText = agentVar ? nonEmpty(env, agentVar) : undefined;
   const userKeyText = nonEmpty(env, "BAND_USER_KEY");
-  let agentKeyKind: KeyKind | undefined;
 
-  if (agentVar && agentKeyText) {
-    const problem = keyProblem(agentVar, agentKeyText);
-    agentKeyKind = keyKind(agentKeyText);
+  const agentKeyProblems = (variable: string, text: string): KeyKind => {
+    const problem = keyProblem(variable, text);
+    const kind = keyKind(text);
     if (problem) problems.push(problem);
-    else if (agentKeyKind === "user") {
-      problems.push(`${agentVar} holds a user key (band_u_…). Put it in BAND_USER_KEY instead, and set ${agentVar} to an agent key (band_a_…).`);
-    } else if (agentKeyKind === "unknown") {
-      warnings.push(`${agentVar} does not start with a known Band prefix (band_a_, thnv_a_, band_, thnv_); using it as an agent key.`);
+    else if (kind === "user") {
+      problems.push(`${variable} holds a user key (band_u_…). Put it in BAND_USER_KEY instead, and set ${variable} to an agent key (band_a_…).`);
+    } else if (kind === "unknown") {
+      warnings.push(`${variable} does not start with a known Band prefix (band_a_, thnv_a_, band_, thnv_); using it as an agent key.`);
     }
+    return kind;
+  };
+  const agents: AgentConfig[] = [];
+  if (agentVar && agentKeyText) agents.push({ label: DEFAULT_AGENT, key: new Secret(agentKeyText), kind: agentKeyProblems(agentVar, agentKeyText), variable: agentVar });
+  const labelled = (prefix: string) =>
+    Object.keys(env)
+      .filter((name) => name.startsWith(prefix) && nonEmpty(env, name) !== undefined)
+      .sort()
+      .flatMap((variable) => {
+        const suffix = variable.slice(prefix.length);
+        if (/^[A-Z0-9_]+$/.test(suffix)) return [{ variable, label: labelOf(suffix), text: nonEmpty(env, variable)! }];
+        problems.push(`${variable}: the part after ${prefix} must be made of A-Z, 0-9 and _ (the label is its lowercase, with _ as -).`);
+        return [];
+      });
+  for (const { variable, label, text } of labelled(LABELLED_KEY)) {
+    if (label === DEFAULT_AGENT && agents.some((a) => a.label === DEFAULT_AGENT)) {
+      problems.push(`${variable} and ${agentVar} both name the agent "default": keep one.`);
+      continue;
+    }
+    agents.push({ label, key: new Secret(text), kind: agentKeyProblems(variable, text), variable });
   }
+  const agentTokens = new Map<string, Secret>();
+  for (const { variable, label, text } of labelled(LABELLED_TOKEN)) {
+    if (!agents.some((a) => a.label === label)) {
+      problems.push(`${variable} is a token for an agent "${label}" that is not configured: set ${LABELLED_KEY}${variable.slice(LABELLED_TOKEN.length)} (or remove the token).`);
+    } else agentTokens.set(label, new Secret(text));
+  }
+  const jwtSecretText = nonEmpty(env, "BAND_MCP_HTTP_JWT_SECRET");
+  if (jwtSecretText !== undefined && Buffer.byteLength(jwtSecretText) < MIN_JWT_SECRET) {
+    problems.push(`BAND_MCP_HTTP_JWT_SECRET is too short for HS256: use at least ${MIN_JWT_SECRET} random bytes (e.g. the output of \`openssl rand -hex 32\`).`);
+  }
+  const agentKeyKind = agents.find((a) => a.label === DEFAULT_AGENT)?.kind;
+
   if (userKeyText) {
     const problem = keyProblem("BAND_USER_KEY", userKeyText);
     if (problem) problems.push(problem);
@@ -149,7 +209,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
       problems.push("BAND_USER_KEY holds an agent key (band_a_…). Put it in BAND_API_KEY, and set BAND_USER_KEY to a user key (band_u_…) or unset it.");
     }
   }
-  if (!agentKeyText && !userKeyText) {
+  if (agents.length === 0 && !userKeyText) {
     problems.push("BAND_API_KEY is not set. Set it to your Band agent key (band_a_…), from the agent's page on app.band.ai; or set BAND_USER_KEY for the human toolset only.");
   }
 
@@ -218,19 +278,24 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
   if (toolsets.includes("human") && !userKeyText && toolsetsText !== undefined && toolsets !== TOOLSETS) {
     warnings.push("The human toolset needs BAND_USER_KEY; it stays hidden until that is set.");
   }
-  if (!agentKeyText && userKeyText && !humanOnly) {
+  if (agents.length === 0 && userKeyText && !humanOnly) {
     warnings.push("Only BAND_USER_KEY is set: agent tools and the live inbox are off. Set BAND_API_KEY to an agent key to enable them.");
   }
 
   if (problems.length > 0) {
     // A value echoed in a problem may hold a secret: a key pasted into the wrong variable, a URL's password.
-    const redact = redactor([agentKeyText, userKeyText, nonEmpty(env, "BAND_MCP_HTTP_TOKEN")].filter((s): s is string => s !== undefined));
+    const redact = redactor(
+      [...agents.map((a) => a.key.reveal()), ...[...agentTokens.values()].map((t) => t.reveal()), userKeyText, jwtSecretText, nonEmpty(env, "BAND_MCP_HTTP_TOKEN")].filter(
+        (s): s is string => s !== undefined,
+      ),
+    );
     throw new ConfigError(problems.map(redact));
   }
 
   const httpToken = nonEmpty(env, "BAND_MCP_HTTP_TOKEN");
   return {
-    ...(agentKeyText ? { agentKey: new Secret(agentKeyText), agentKeyKind, agentKeyVariable: agentVar } : {}),
+    agents,
+    ...(agentKeyText ? { agentKey: agents[0]!.key, agentKeyKind, agentKeyVariable: agentVar } : {}),
     ...(userKeyText ? { userKey: new Secret(userKeyText) } : {}),
     baseUrl,
     wsUrl: ws,
@@ -240,7 +305,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     inboxCapacity,
     inboxMaxBytes,
     logLevel,
-    http: httpToken ? { token: new Secret(httpToken) } : {},
+    http: { ...(httpToken ? { token: new Secret(httpToken) } : {}), agentTokens, ...(jwtSecretText ? { jwtSecret: new Secret(jwtSecretText) } : {}) },
     proxy: {
       httpsProxy: nonEmpty(env, "HTTPS_PROXY") ?? nonEmpty(env, "https_proxy"),
       httpProxy: nonEmpty(env, "HTTP_PROXY") ?? nonEmpty(env, "http_proxy"),
@@ -267,7 +332,31 @@ function permissionSettings(env: Env, problems: string[]): Config["permission"] 
 
 /** Every secret the config holds, URL passwords included, for redaction of everything that leaves the process. */
 export function secretsOf(config: Config): string[] {
-  const keys = [config.agentKey, config.userKey, config.http.token].filter((s): s is Secret => s !== undefined).map((s) => s.reveal());
+  const keys = [config.agentKey, config.userKey, config.http.token, config.http.jwtSecret, ...config.agents.map((a) => a.key), ...config.http.agentTokens.values()]
+    .filter((s): s is Secret => s !== undefined)
+    .map((s) => s.reveal());
   const urls = [config.baseUrl, config.wsUrl, config.proxy.httpsProxy, config.proxy.httpProxy];
   return [...keys, ...urls.flatMap(urlPasswords)];
+}
+
+/**
+ * The config for serving one agent (stdio's `--agent <label>`): `default` when no label is given, or the only
+ * agent there is. A label that is not configured is a ConfigError listing the ones that are.
+ */
+export function forAgent(config: Config, label?: string): Config {
+  if (config.agents.length === 0) {
+    if (label === undefined) return config;
+    throw new ConfigError([`--agent ${label}: no agent key is set. Set BAND_API_KEY_${label.toUpperCase().replaceAll("-", "_")} (or BAND_API_KEY for "default").`]);
+  }
+  const labels = config.agents.map((a) => a.label).join(", ");
+  const wanted = label ?? (config.agents.length === 1 ? config.agents[0]!.label : DEFAULT_AGENT);
+  const agent = config.agents.find((a) => a.label === wanted);
+  if (!agent) {
+    throw new ConfigError([
+      label === undefined
+        ? `Several agents are configured (${labels}) and none is "default": choose one with --agent <label>, or serve them all with --http.`
+        : `--agent ${label} is not configured; the agents are: ${labels}.`,
+    ]);
+  }
+  return { ...config, agentKey: agent.key, agentKeyKind: agent.kind, agentKeyVariable: agent.variable };
 }

@@ -38,6 +38,17 @@ export function createLogger(level: LogLevel, secrets: readonly string[] = [], w
   };
 }
 
+/** A logger whose lines name what they are about (the hub's agent label), e.g. `[sales] inbox off: …`. */
+export function withPrefix(log: Logger, prefix: string): Logger {
+  return {
+    error: (m, f) => log.error(`${prefix} ${m}`, f),
+    warn: (m, f) => log.warn(`${prefix} ${m}`, f),
+    info: (m, f) => log.info(`${prefix} ${m}`, f),
+    debug: (m, f) => log.debug(`${prefix} ${m}`, f),
+    enabled: (at) => log.enabled(at),
+  };
+}
+
 /**
  * Ids and names from Band end up in log text: a newline in one would forge a log line, an escape sequence would
  * drive the reader's terminal. Every control character (C0, DEL, C1, line and paragraph separators) is written

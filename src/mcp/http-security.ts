@@ -10,24 +10,33 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_NAMES.has(name) || /^127(\.\d{1,3}){3}$/.test(name) || name.endsWith(".localhost");
 }
 
-/** Serving beyond this machine without a token would hand the agent's Band identity to the whole network. */
-export function assertSafeExposure(host: string, token: Secret | undefined): void {
-  if (!isLoopbackHost(host) && !token) {
+/** Serving beyond this machine without credentials would hand the agents' Band identities to the whole network. */
+export function assertSafeExposure(host: string, hasCredentials: boolean): void {
+  if (!isLoopbackHost(host) && !hasCredentials) {
     throw new ConfigError([
-      `--host ${host} exposes the server beyond this machine, and BAND_MCP_HTTP_TOKEN is not set. Set BAND_MCP_HTTP_TOKEN to a long random secret (clients send it as "Authorization: Bearer <token>"), or bind to 127.0.0.1.`,
+      `--host ${host} exposes the server beyond this machine, and BAND_MCP_HTTP_TOKEN is not set. Set BAND_MCP_HTTP_TOKEN to a long random secret (clients send it as "Authorization: Bearer <token>"), or per-agent tokens (BAND_MCP_HTTP_TOKEN_<LABEL>) or BAND_MCP_HTTP_JWT_SECRET; or bind to 127.0.0.1.`,
     ]);
   }
 }
 
+/** The token of an `Authorization: Bearer <token>` header, if the request has one. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "")?.[1];
+}
+
 /**
- * Whether the request carries the bearer token. Both sides are hashed first so the comparison runs on
- * equal-length buffers in constant time, without revealing the token's length either.
+ * Whether a presented token is the secret. Both sides are hashed first so the comparison runs on equal-length
+ * buffers in constant time, without revealing the secret's length either.
  */
-export function hasBearerToken(req: IncomingMessage, token: Secret): boolean {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
-  if (!match) return false;
+export function sameSecret(presented: string, secret: Secret): boolean {
   const digest = (text: string) => createHash("sha256").update(text, "utf8").digest();
-  return timingSafeEqual(digest(match[1]!), digest(token.reveal()));
+  return timingSafeEqual(digest(presented), digest(secret.reveal()));
+}
+
+/** Whether the request carries the bearer token. */
+export function hasBearerToken(req: IncomingMessage, token: Secret): boolean {
+  const presented = bearerToken(req);
+  return presented !== undefined && sameSecret(presented, token);
 }
 
 /**

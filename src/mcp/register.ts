@@ -1,31 +1,14 @@
 import { z } from "zod";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { BandClient } from "../band/http.js";
-import type { Participants } from "../band/participants.js";
-import type { LiveInbox, StatusReport } from "../inbox/live.js";
-import type { Logger } from "../log.js";
-import { redactJson, type Redact } from "../redact.js";
-import type { ToolContext, ToolDefinition } from "../tools/define.js";
-import { describeFailure } from "../tools/errors.js";
+import type { ToolDefinition } from "../tools/define.js";
+import { runTool, type ToolDeps } from "../tools/run.js";
 
-export interface ToolDeps {
-  agent?: BandClient;
-  user?: BandClient;
-  /** Which setting holds the agent key (BAND_API_KEY or an alias), named when Band rejects it. */
-  agentKeyVariable: string;
-  participants: Participants;
-  live: LiveInbox | undefined;
-  status(): Promise<StatusReport>;
-  log: Logger;
-  redact: Redact;
-}
+export type { ToolDeps } from "../tools/run.js";
 
-/** The one wrapper every tool goes through: context, structured results, error mapping and logging. */
+/** The one wrapper every tool goes through: context, structured results, error mapping and logging (tools/run.ts). */
 export function registerTools(server: McpServer, tools: readonly ToolDefinition[], deps: ToolDeps): void {
   for (const tool of tools) {
-    const band = tool.toolset === "human" ? deps.user : deps.agent;
-    const keyVariable = tool.toolset === "human" ? "BAND_USER_KEY" : deps.agentKeyVariable;
     server.registerTool(
       tool.name,
       {
@@ -37,33 +20,19 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (params: Record<string, unknown>, extra): Promise<CallToolResult> => {
-        const started = Date.now();
         const progressToken = extra._meta?.progressToken;
-        const ctx: ToolContext = {
-          band: band!,
-          participants: deps.participants,
-          live: deps.live,
-          status: deps.status,
+        const outcome = await runTool(tool, params, deps, {
           signal: extra.signal,
-          log: deps.log,
           progress: async (progress, total, message) => {
             if (progressToken === undefined) return;
             await extra
               .sendNotification({ method: "notifications/progress", params: { progressToken, progress, total, message } })
               .catch(() => undefined);
           },
-        };
-        try {
-          const result = await tool.handler(params as never, ctx);
-          deps.log.debug(`${tool.name} ok`, { ms: Date.now() - started });
-          if (typeof result === "string") return { content: [{ type: "text", text: deps.redact(result) }] };
-          const clean = redactJson(result as Record<string, unknown>, deps.redact);
-          return { content: [{ type: "text", text: clean.text }], structuredContent: clean.value };
-        } catch (error) {
-          const text = deps.redact(describeFailure(error, tool, params, { keyVariable }));
-          deps.log.warn(`${tool.name} failed`, { ms: Date.now() - started, error: text });
-          return { content: [{ type: "text", text }], isError: true };
-        }
+        });
+        if (!outcome.ok) return { content: [{ type: "text", text: outcome.text }], isError: true };
+        if (typeof outcome.value === "string") return { content: [{ type: "text", text: outcome.text }] };
+        return { content: [{ type: "text", text: outcome.text }], structuredContent: outcome.value as Record<string, unknown> };
       },
     );
   }

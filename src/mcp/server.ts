@@ -5,6 +5,7 @@ import { selectTools } from "../tools/index.js";
 import { VERSION } from "../version.js";
 import { attachChannel, CHANNEL_INSTRUCTIONS, channelCapabilities } from "./channel.js";
 import { registerPrompts } from "./prompts.js";
+import { toolDeps } from "../tools/run.js";
 import { registerTools } from "./register.js";
 import { registerResources } from "./resources.js";
 
@@ -35,16 +36,7 @@ export function createMcpServer(app: App, session: SessionOptions = {}): McpServ
     hasAgentKey: app.agent !== undefined,
     hasUserKey: app.user !== undefined,
   });
-  registerTools(server, tools, {
-    agent: app.agent,
-    user: app.user,
-    agentKeyVariable: app.agentKeyVariable,
-    participants: app.participants,
-    live: session.live ?? app.live,
-    status: app.status,
-    log: app.log,
-    redact: app.redact,
-  });
+  registerTools(server, tools, toolDeps(app, session.live ?? app.live));
   const detachResources = registerResources(server, app);
   const detachChannel = attachChannel(server, app);
   registerPrompts(server);

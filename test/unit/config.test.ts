@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, deriveWsUrl, keyKind, loadConfig, secretsOf } from "../../src/config.js";
+import { ConfigError, deriveWsUrl, forAgent, keyKind, loadConfig, secretsOf } from "../../src/config.js";
 
 const problemsOf = (env: Record<string, string>) => {
   try {
@@ -80,5 +80,44 @@ describe("config", () => {
     const config = loadConfig({ BAND_API_KEY: `band_a_${"supersecret1"}` });
     expect(JSON.stringify(config)).not.toContain("supersecret1");
     expect(String(config.agentKey)).toBe("[redacted]");
+  });
+
+  describe("several agents (the hub)", () => {
+    const key = (tag: string) => `band_a_${tag.repeat(12)}`;
+
+    it("adds an agent per BAND_API_KEY_<LABEL>, labelled in lowercase with - for _", () => {
+      const config = loadConfig({ BAND_API_KEY: key("d"), BAND_API_KEY_SALES_BOT: key("s"), BAND_API_KEY_OPS: key("o") });
+      expect(config.agents.map((a) => [a.label, a.variable])).toEqual([["default", "BAND_API_KEY"], ["ops", "BAND_API_KEY_OPS"], ["sales-bot", "BAND_API_KEY_SALES_BOT"]]);
+      expect(config.agentKey?.reveal()).toBe(key("d"));
+      expect(forAgent(config, "sales-bot").agentKey?.reveal()).toBe(key("s"));
+      expect(forAgent(config, "sales-bot").agentKeyVariable).toBe("BAND_API_KEY_SALES_BOT");
+      expect(secretsOf(config)).toEqual(expect.arrayContaining([key("d"), key("s"), key("o")]));
+    });
+
+    it("serves the only agent over stdio, and asks which one when there are several without a default", () => {
+      expect(forAgent(loadConfig({ BAND_API_KEY_OPS: key("o") })).agentKey?.reveal()).toBe(key("o"));
+      const two = loadConfig({ BAND_API_KEY_OPS: key("o"), BAND_API_KEY_SALES: key("s") });
+      expect(() => forAgent(two)).toThrow(/Several agents are configured \(ops, sales\)[\s\S]*--agent <label>/);
+      expect(() => forAgent(two, "nope")).toThrow(/--agent nope is not configured; the agents are: ops, sales/);
+    });
+
+    it("checks every labelled key and token, and the JWT secret's length, without echoing them", () => {
+      const userKey = `band_u_${"u".repeat(12)}`;
+      const problems = problemsOf({
+        BAND_API_KEY_OPS: userKey,
+        BAND_API_KEY_lower: key("l"),
+        BAND_MCP_HTTP_TOKEN_GHOST: "t".repeat(30),
+        BAND_MCP_HTTP_JWT_SECRET: "short-secret",
+      }).join("\n");
+      expect(problems).toMatch(/BAND_API_KEY_OPS holds a user key/);
+      expect(problems).toMatch(/BAND_API_KEY_lower: the part after BAND_API_KEY_ must be made of A-Z, 0-9 and _/);
+      expect(problems).toMatch(/BAND_MCP_HTTP_TOKEN_GHOST is a token for an agent "ghost" that is not configured/);
+      expect(problems).toMatch(/BAND_MCP_HTTP_JWT_SECRET is too short/);
+      for (const secret of [userKey, "short-secret", "t".repeat(30)]) expect(problems).not.toContain(secret);
+    });
+
+    it("refuses two variables for the default agent", () => {
+      expect(problemsOf({ BAND_API_KEY: key("d"), BAND_API_KEY_DEFAULT: key("e") }).join()).toMatch(/both name the agent "default"/);
+    });
   });
 });

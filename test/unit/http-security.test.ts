@@ -12,10 +12,10 @@ describe("HTTP mode security", () => {
   });
 
   it("refuses a non-loopback bind without a token", () => {
-    expect(() => assertSafeExposure("0.0.0.0", undefined)).toThrow(ConfigError);
-    expect(() => assertSafeExposure("0.0.0.0", undefined)).toThrow(/BAND_MCP_HTTP_TOKEN/);
-    expect(() => assertSafeExposure("0.0.0.0", new Secret("t0ken-long-enough"))).not.toThrow();
-    expect(() => assertSafeExposure("127.0.0.1", undefined)).not.toThrow();
+    expect(() => assertSafeExposure("0.0.0.0", false)).toThrow(ConfigError);
+    expect(() => assertSafeExposure("0.0.0.0", false)).toThrow(/BAND_MCP_HTTP_TOKEN/);
+    expect(() => assertSafeExposure("0.0.0.0", true)).not.toThrow();
+    expect(() => assertSafeExposure("127.0.0.1", false)).not.toThrow();
   });
 
   it("accepts only the exact bearer token", () => {

@@ -1,0 +1,133 @@
+import { z } from "zod";
+import type { App } from "../app.js";
+import { BandApiError } from "../band/http.js";
+import { ToolError } from "../errors.js";
+import type { InboxMessage } from "../inbox/live.js";
+import { SessionInbox } from "../inbox/session.js";
+import { transcript } from "../inbox/sync.js";
+import { chatId } from "../tools/common.js";
+import sendAndWaitTool from "../tools/messages/band_send_and_wait.js";
+import sendMessageTool from "../tools/messages/band_send_message.js";
+import { contentInput, mentionsInput } from "../tools/messages/send.js";
+import { runTool, toolDeps, type ToolOutcome } from "../tools/run.js";
+
+/**
+ * The hub's plain REST surface, for backends that do not speak MCP. Sends go through the same tools as
+ * band_send_message / band_send_and_wait (same mention resolution, same errors); only the framing differs.
+ */
+
+export interface RestError {
+  status: 400 | 403 | 404 | 409 | 503;
+  code: string;
+  message: string;
+  /** For a send that failed: whether Band may have carried it out anyway (a lost answer), so a retry may duplicate. */
+  maybe_sent?: boolean;
+}
+
+export type RestReply = { status: 200 | 202; body: unknown } | { status: RestError["status"]; body: { error: Omit<RestError, "status"> } };
+
+const sendBody = z.object({ chat_id: chatId, content: contentInput, mentions: mentionsInput.optional() });
+const syncBody = z.object({
+  chat_id: chatId,
+  content: contentInput,
+  mentions: mentionsInput,
+  timeout_seconds: z.number().int().min(1).max(300).default(120),
+});
+
+export const DEFAULT_SYNC_SECONDS = 120;
+
+/** POST /agents/<label>/messages: 202 once Band has the message. Without `mentions`, everyone else in the room. */
+export async function sendMessage(app: App, body: unknown, signal: AbortSignal): Promise<RestReply> {
+  const parsed = sendBody.safeParse(body);
+  if (!parsed.success) return badRequest(parsed.error);
+  const { chat_id, content } = parsed.data;
+  const mentions = parsed.data.mentions ?? (await everyoneElse(app, chat_id, signal));
+  if (!Array.isArray(mentions)) return mentions;
+  const outcome = await runTool(sendMessageTool, { chat_id, content, mentions }, toolDeps(app), { signal });
+  if (!outcome.ok) return failure(outcome, true);
+  return { status: 202, body: { ok: true, message_id: (outcome.value as { message_id: string }).message_id } };
+}
+
+/**
+ * POST /agents/<label>/messages/sync: sends, then waits (default 120 s, at most 300) for the first reply from
+ * anyone mentioned. The reply is handed out like any inbox message and marked processed once the answer is
+ * written; if the client goes away first, it goes back to the inbox for the agent's other consumers.
+ */
+export async function sendSync(app: App, body: unknown, signal: AbortSignal, delivered: Promise<boolean>): Promise<RestReply> {
+  const parsed = syncBody.safeParse(body);
+  if (!parsed.success) return badRequest(parsed.error);
+  if (!app.live) return error(400, "inbox_disabled", "This agent runs without the live inbox (BAND_LIVE=false), so it cannot wait for a reply: send with POST …/messages instead.");
+  const state = app.live.status();
+  if (state.connection === "conflict") return error(409, "conflict", `Nothing was sent: agent in conflict (${state.detail ?? "another process holds this agent's Band connection"}); its replies go there.`);
+  if (state.connection === "unauthorized") return error(503, "unauthorized", `Nothing was sent: Band rejected this agent's key (${state.detail ?? "unauthorized"}).`);
+  const inbox = new SessionInbox(app.live, app.agent, app.log);
+  const outcome = await runTool(sendAndWaitTool, parsed.data, toolDeps(app, inbox), { signal });
+  if (!outcome.ok) {
+    await inbox.close({ requeue: true });
+    return failure(outcome, true);
+  }
+  const result = outcome.value as { message_id: string; reply: InboxMessage | null; timed_out: boolean };
+  void delivered.then(async (written) => {
+    if (!written || !result.reply) return inbox.close({ requeue: true });
+    await inbox.markProcessed(result.reply.chat_id, result.reply.id).catch((e: unknown) => app.log.warn("could not mark a sync reply processed; it stays claimed until the next start", { error: String(e) }));
+  });
+  return { status: 200, body: result };
+}
+
+/** GET /agents/<label>/chats/<chat_id>/transcript: the chat as this agent sees it, oldest first. */
+export async function chatTranscript(app: App, chat: string): Promise<RestReply> {
+  const id = chatId.safeParse(chat);
+  if (!id.success) return badRequest(id.error);
+  if (!app.agent) return error(400, "no_agent_key", "This hub entry has no agent key.");
+  try {
+    const self = (await app.status()).agent?.id ?? (await app.agent.call("getAgentMe")).data.id;
+    const messages = (await transcript(app.agent, app.participants, id.data)).map((m) => ({
+      id: m.id,
+      sender: m.sender,
+      role: m.sender.id === self ? "self" : m.sender.type.toLowerCase() === "agent" ? "agent" : "user",
+      content: m.content,
+      created_at: m.created_at,
+    }));
+    return { status: 200, body: JSON.parse(app.redact(JSON.stringify({ chat_id: id.data, messages }))) };
+  } catch (e) {
+    return failure({ ok: false, error: e, text: app.redact(e instanceof Error ? e.message : String(e)) }, false);
+  }
+}
+
+async function everyoneElse(app: App, chat: string, signal: AbortSignal): Promise<string[] | RestReply> {
+  try {
+    const self = (await app.status()).agent?.id;
+    const others = (await app.participants.list(chat, signal)).filter((p) => p.id !== self).map((p) => p.id);
+    if (others.length > 0) return others;
+    return error(400, "no_recipients", `Nothing was sent: nobody else is in chat ${chat}, and Band delivers a message only to those it mentions. Add someone to the room first.`);
+  } catch (e) {
+    return failure({ ok: false, error: e, text: app.redact(e instanceof Error ? e.message : String(e)) }, false);
+  }
+}
+
+/** A failed tool run as an HTTP status: what the caller must fix (4xx) or what is wrong with Band (503). */
+function failure(outcome: ToolOutcome & { ok: false }, isSend: boolean): RestReply {
+  const e = outcome.error;
+  if (e instanceof BandApiError) {
+    // No answer, or a server error: Band may have done it. A 4xx is a refusal: nothing happened.
+    const maybe = e.status === 0 || e.status >= 500;
+    const sent = isSend ? { maybe_sent: maybe } : {};
+    const suffix = isSend ? (maybe ? " Band may have carried out the send: check the chat's transcript before retrying." : " Nothing was sent.") : "";
+    if (e.status === 404) return error(404, "not_found", outcome.text + suffix, sent);
+    if (e.status === 401) return error(503, "unauthorized", outcome.text + suffix, sent);
+    if (e.status === 403) return error(403, e.code ?? "forbidden", outcome.text + suffix, sent);
+    if (e.status === 400 || e.status === 422) return error(400, e.code ?? "rejected", outcome.text + suffix, sent);
+    return error(503, e.status === 0 ? "band_unreachable" : "band_unavailable", outcome.text + suffix, sent);
+  }
+  if (e instanceof ToolError) return error(400, "bad_request", outcome.text, isSend ? { maybe_sent: false } : {});
+  return error(503, "failed", outcome.text, isSend ? { maybe_sent: true } : {});
+}
+
+function badRequest(issues: z.ZodError): RestReply {
+  const what = issues.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
+  return error(400, "bad_request", `Invalid request: ${what}.`);
+}
+
+function error(status: RestError["status"], code: string, message: string, extra: { maybe_sent?: boolean } = {}): RestReply {
+  return { status, body: { error: { code, message, ...extra } } };
+}

@@ -1,0 +1,179 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest, isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { App } from "../app.js";
+import { SessionInbox } from "../inbox/session.js";
+import type { Logger } from "../log.js";
+import { header, readJson, sendJsonRpcError } from "./http-io.js";
+import { createMcpServer } from "./server.js";
+
+interface Session {
+  id: string;
+  /** The agent whose endpoint opened it: the session exists on that endpoint only. */
+  label: string;
+  server: McpServer;
+  transport: StreamableHTTPServerTransport;
+  inbox: SessionInbox | undefined;
+  lastSeen: number;
+  /**
+   * POSTs in progress (a long wait, say): each owes its client an answer, so a session with one is not idle.
+   * The standalone GET stream does not count: a client that vanished without closing may leave it open forever.
+   */
+  posts: number;
+  closing: boolean;
+}
+
+export interface SessionLimits {
+  /** A session without requests for this long is closed. */
+  idleMs: number;
+  /** Open sessions across all agents. */
+  maxSessions: number;
+}
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** At shutdown, how long released waits get to send their (empty) results before the connections close. */
+const DRAIN_MS = 500;
+
+/**
+ * The MCP sessions of every agent's endpoint: one MCP server object and transport per session, over that agent's
+ * one Band connection and inbox (its sessions compete for its messages).
+ */
+export class McpSessions {
+  readonly #sessions = new Map<string, Session>();
+  readonly #sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly limits: SessionLimits,
+  ) {
+    this.#sweeper = setInterval(() => this.#sweep(), Math.max(10, Math.min(limits.idleMs / 2, 60_000)));
+    this.#sweeper.unref();
+  }
+
+  count(label?: string): number {
+    if (label === undefined) return this.#sessions.size;
+    let n = 0;
+    for (const s of this.#sessions.values()) if (s.label === label) n++;
+    return n;
+  }
+
+  async handle(label: string, app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const sessionId = header(req, "mcp-session-id");
+    const found = sessionId === undefined ? undefined : this.#sessions.get(sessionId);
+    const session = found?.label === label ? found : undefined;
+    if (sessionId !== undefined && !session) return sendJsonRpcError(res, 404, -32001, "Session not found (it expired or was closed): initialize a new session.");
+    if (session && req.method !== "POST") return track(session, res, () => session.transport.handleRequest(req, res));
+    if (req.method !== "POST") return sendJsonRpcError(res, 400, -32000, "Bad request: no mcp-session-id header; start with an initialize request (POST).");
+    const body = await readJson(req, MAX_BODY_BYTES);
+    if (!body.ok) {
+      // The rest of an oversized body is never read: close the connection rather than drain it.
+      if (body.tooLarge) res.setHeader("connection", "close");
+      return sendJsonRpcError(res, body.tooLarge ? 413 : 400, body.tooLarge ? -32000 : -32700, body.tooLarge ? body.message : `Parse error: ${body.message}`);
+    }
+    if (Array.isArray(body.value) && body.value.length === 0) return sendJsonRpcError(res, 400, -32600, "Invalid Request: an empty JSON-RPC batch; send at least one message.");
+    if (session) {
+      cancelOnDisconnect(session, res, body.value);
+      return track(session, res, () => session.transport.handleRequest(req, res, body.value), 1);
+    }
+    if (!isInitializeRequest(body.value)) return sendJsonRpcError(res, 400, -32000, "Bad request: no mcp-session-id header; start with an initialize request.");
+    if (!(await this.#makeRoom())) {
+      return sendJsonRpcError(res, 503, -32000, `Too many open sessions (${this.limits.maxSessions}), all busy with requests; retry shortly, or close sessions you no longer use (DELETE on the endpoint).`);
+    }
+    return this.#open(label, app, req, res, body.value);
+  }
+
+  /** Closes every session (without handing their messages on: the process is going away). */
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    // Release every wait first and let those calls answer (empty), so no client is left hanging on a cut stream.
+    const open = [...this.#sessions.values()];
+    await Promise.all(open.map((s) => s.inbox?.close({ requeue: false })));
+    const deadline = Date.now() + DRAIN_MS;
+    while (open.some((s) => s.posts > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await Promise.all(open.map((s) => this.#close(s, "server shutting down", false)));
+  }
+
+  /** A new session for an initialize request: it is kept once the transport has assigned its id. */
+  async #open(label: string, app: App, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const inbox = app.live ? new SessionInbox(app.live, app.agent, app.log) : undefined;
+    const server = createMcpServer(app, inbox ? { live: inbox } : {});
+    let session: Session | undefined;
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (id) => {
+        session = { id, label, server, transport, inbox, lastSeen: Date.now(), posts: 0, closing: false };
+        this.#sessions.set(id, session);
+        app.log.info(`MCP session ${id} opened`, { sessions: this.#sessions.size });
+      },
+    });
+    transport.onclose = () => {
+      if (session) void this.#close(session, "closed by the client");
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+    if (!session) {
+      // The initialize request was refused: nothing to keep.
+      await inbox?.close({ requeue: false });
+      await server.close().catch(() => undefined);
+    }
+  }
+
+  async #close(session: Session, reason: string, requeue = true): Promise<void> {
+    if (session.closing) return;
+    session.closing = true;
+    this.#sessions.delete(session.id);
+    this.log.info(`MCP session ${session.id} of agent ${session.label} closed (${reason})`, { sessions: this.#sessions.size });
+    // Waits end first, so their messages can go to other sessions; then the transport and server go.
+    await session.inbox?.close({ requeue }).catch((error: unknown) => this.log.warn("could not hand a closed session's messages on", { error: String(error) }));
+    await session.server.close().catch(() => undefined);
+  }
+
+  /**
+   * At the session limit a newcomer still gets in: the least recently used session with no request in progress
+   * is closed for it (its client gets 404 on its next request and may initialize again). Only when every session
+   * is busy is the newcomer refused.
+   */
+  async #makeRoom(): Promise<boolean> {
+    if (this.#sessions.size < this.limits.maxSessions) return true;
+    let lru: Session | undefined;
+    for (const s of this.#sessions.values()) if (s.posts === 0 && (!lru || s.lastSeen < lru.lastSeen)) lru = s;
+    if (!lru) return false;
+    await this.#close(lru, `least recently used, evicted for a new session at the limit of ${this.limits.maxSessions}`);
+    return true;
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const session of [...this.#sessions.values()]) {
+      if (session.posts === 0 && now - session.lastSeen >= this.limits.idleMs) void this.#close(session, `idle for ${Math.round(this.limits.idleMs / 1000)} s`);
+    }
+  }
+}
+
+/** Counts a request against its session (a POST in progress keeps the session from being idle or evicted). */
+async function track(session: Session, res: ServerResponse, run: () => Promise<void>, posts = 0): Promise<void> {
+  session.posts += posts;
+  session.lastSeen = Date.now();
+  res.once("close", () => {
+    session.posts -= posts;
+    session.lastSeen = Date.now();
+  });
+  return run();
+}
+
+/**
+ * A client that gives up on a request by closing its connection sends no notifications/cancelled: the closed
+ * connection is the cancellation (guarantee 8), so a blocked wait ends and its messages go to the next waiter.
+ */
+function cancelOnDisconnect(session: Session, res: ServerResponse, body: unknown): void {
+  const ids = (Array.isArray(body) ? body : [body]).filter(isJSONRPCRequest).map((m) => m.id);
+  if (ids.length === 0) return;
+  res.once("close", () => {
+    if (res.writableFinished) return;
+    for (const requestId of ids) {
+      session.transport.onmessage?.({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId, reason: "the HTTP connection closed" } });
+    }
+  });
+}

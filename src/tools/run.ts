@@ -1,0 +1,71 @@
+import type { App } from "../app.js";
+import type { BandClient } from "../band/http.js";
+import type { Participants } from "../band/participants.js";
+import type { LiveInbox, StatusReport } from "../inbox/live.js";
+import type { Logger } from "../log.js";
+import { redactJson, type Redact } from "../redact.js";
+import type { ToolContext, ToolDefinition } from "./define.js";
+import { describeFailure } from "./errors.js";
+
+export interface ToolDeps {
+  agent?: BandClient;
+  user?: BandClient;
+  /** Which setting holds the agent key (BAND_API_KEY or an alias), named when Band rejects it. */
+  agentKeyVariable: string;
+  participants: Participants;
+  live: LiveInbox | undefined;
+  status(): Promise<StatusReport>;
+  log: Logger;
+  redact: Redact;
+}
+
+/** What tools see of an app; `live` is a session's view of the inbox (HTTP mode), the app's by default. */
+export function toolDeps(app: App, live: LiveInbox | undefined = app.live): ToolDeps {
+  return {
+    agent: app.agent,
+    user: app.user,
+    agentKeyVariable: app.agentKeyVariable,
+    participants: app.participants,
+    live,
+    status: app.status,
+    log: app.log,
+    redact: app.redact,
+  };
+}
+
+/** A tool's result with every secret masked, or the failure with the text that says what to do. */
+export type ToolOutcome = { ok: true; value: unknown; text: string } | { ok: false; error: unknown; text: string };
+
+/**
+ * Runs one tool: its context, logging, redaction and error text. The MCP wrapper (mcp/register.ts) and the hub's
+ * REST surface both call tools through here, so a REST send and band_send_message behave alike.
+ */
+export async function runTool(
+  tool: ToolDefinition,
+  params: Record<string, unknown>,
+  deps: ToolDeps,
+  call: { signal: AbortSignal; progress?: ToolContext["progress"] },
+): Promise<ToolOutcome> {
+  const started = Date.now();
+  const ctx: ToolContext = {
+    band: (tool.toolset === "human" ? deps.user : deps.agent)!,
+    participants: deps.participants,
+    live: deps.live,
+    status: deps.status,
+    signal: call.signal,
+    log: deps.log,
+    progress: call.progress ?? (async () => undefined),
+  };
+  try {
+    const result = await tool.handler(params as never, ctx);
+    deps.log.debug(`${tool.name} ok`, { ms: Date.now() - started });
+    if (typeof result === "string") return { ok: true, value: result, text: deps.redact(result) };
+    const clean = redactJson(result as Record<string, unknown>, deps.redact);
+    return { ok: true, value: clean.value, text: clean.text };
+  } catch (error) {
+    const keyVariable = tool.toolset === "human" ? "BAND_USER_KEY" : deps.agentKeyVariable;
+    const text = deps.redact(describeFailure(error, tool, params, { keyVariable }));
+    deps.log.warn(`${tool.name} failed`, { ms: Date.now() - started, error: text });
+    return { ok: false, error, text };
+  }
+}

@@ -1,6 +1,6 @@
 import { BandApiError, BandClient, createDispatcher, type RetryPolicy } from "./band/http.js";
 import { describeProxyUrl, proxyFor, socketProxyAgent } from "./band/proxy.js";
-import { ConfigError, loadConfig, secretsOf, type Config, type ConfigFlags, type Secret } from "./config.js";
+import { ConfigError, DEFAULT_AGENT, forAgent, loadConfig, secretsOf, type Config, type ConfigFlags, type Secret } from "./config.js";
 import { createLogger, redactor, type Logger } from "./log.js";
 import { BandSocket } from "./realtime/socket.js";
 import { VERSION } from "./version.js";
@@ -38,7 +38,7 @@ export async function runDoctor(env: Record<string, string | undefined>, flags: 
   write(`band-mcp-server ${VERSION} doctor\n\n`);
 
   const config = checkSettings(env, flags, report, (loaded) => (redact = redactor(secretsOf(loaded))));
-  if (config) await checkBand(config, report, timeoutMs);
+  if (config) await checkBand(config, report, (heading) => write(redact(`\n${heading}\n`)), timeoutMs);
 
   const failed = checks.filter((c) => c.outcome === "fail").length;
   write(failed === 0 ? `\nAll ${checks.length} checks passed.\n` : `\n${failed} of ${checks.length} checks failed: fix them in order, then run the doctor again.\n`);
@@ -75,7 +75,11 @@ function checkSettings(env: Record<string, string | undefined>, flags: ConfigFla
   return invalid.length ? undefined : config;
 }
 
-async function checkBand(config: Config, report: (check: Check) => void, timeoutMs: number): Promise<void> {
+/**
+ * The user key, then each agent. With several agents (the hub), every agent is checked at once and reported in
+ * a section of its own, in label order.
+ */
+async function checkBand(config: Config, report: (check: Check) => void, section: (heading: string) => void, timeoutMs: number): Promise<void> {
   const log = createLogger(config.logLevel === "debug" ? "debug" : "error", secretsOf(config));
   const dispatcher = createDispatcher(config.proxy);
   const client = (key: Secret) => new BandClient({ baseUrl: config.baseUrl, key, dispatcher, log, retry: NO_RETRY, timeoutMs });
@@ -91,40 +95,56 @@ async function checkBand(config: Config, report: (check: Check) => void, timeout
         report({ outcome: "fail", title: "User key", ...explain(error, "BAND_USER_KEY", config, seconds) });
       }
     }
-    if (!config.agentKey) {
+    if (config.agents.length === 0) {
       report({ outcome: "fail", title: "Agent key", detail: "BAND_API_KEY is not set", fix: "Set BAND_API_KEY to the agent key (band_a_…) from the agent's page on app.band.ai: the inbox and the agent tools need it." });
       return;
     }
-    const keyVariable = config.agentKeyVariable ?? "BAND_API_KEY";
-    const agent = client(config.agentKey);
-    let me: { id: string; name: string; handle: string };
-    try {
-      ({ data: me } = await agent.call("getAgentMe", { signal: AbortSignal.timeout(timeoutMs) }));
-      report({ outcome: "pass", title: "REST API", detail: `GET /api/v1/agent/me: ${me.name} (@${me.handle}), id ${me.id}` });
-    } catch (error) {
-      report({ outcome: "fail", title: "REST API", ...explain(error, keyVariable, config, seconds) });
-      report({ outcome: "skip", title: "Rooms", detail: "skipped: needs the REST check to pass" });
-      report({ outcome: "skip", title: "Live socket", detail: "skipped: needs the agent id from the REST check" });
-      return;
+    const agent = (one: Config, to: (check: Check) => void) => checkAgent(one, client(one.agentKey!), to, log, timeoutMs, seconds);
+    if (config.agents.length === 1 && config.agents[0]!.label === DEFAULT_AGENT) return await agent(forAgent(config), report);
+    const sections = await Promise.all(
+      config.agents.map(async ({ label, variable }) => {
+        const checks: Check[] = [];
+        await agent(forAgent(config, label), (check) => checks.push(check));
+        return { heading: `Agent "${label}" (${variable})`, checks };
+      }),
+    );
+    for (const { heading, checks } of sections) {
+      section(heading);
+      checks.forEach(report);
     }
-    try {
-      const { data, metadata } = await agent.call("listAgentChats", { query: { page: 1, page_size: 100 }, signal: AbortSignal.timeout(timeoutMs) });
-      const rooms = data ?? [];
-      const total = typeof metadata?.total_count === "number" ? metadata.total_count : rooms.length;
-      const names = rooms.slice(0, ROOMS_SHOWN).map((r) => JSON.stringify(r.title ?? r.id));
-      const more = total > names.length ? `, … (${total - names.length} more)` : "";
-      report({
-        outcome: "pass",
-        title: "Rooms",
-        detail: total === 0 ? "none visible yet: add the agent to a chat on Band (or create one with band_create_chat)" : `${total} visible: ${names.join(", ")}${more}`,
-      });
-    } catch (error) {
-      report({ outcome: "fail", title: "Rooms", ...explain(error, keyVariable, config, seconds) });
-    }
-    report({ title: "Live socket", ...(await checkSocket(config, me.id, log, timeoutMs)) });
   } finally {
     await dispatcher.close().catch(() => undefined);
   }
+}
+
+/** One agent: its key (REST), the rooms it sees, and a live socket join. */
+async function checkAgent(config: Config, agent: BandClient, report: (check: Check) => void, log: Logger, timeoutMs: number, seconds: string): Promise<void> {
+  const keyVariable = config.agentKeyVariable ?? "BAND_API_KEY";
+  let me: { id: string; name: string; handle: string };
+  try {
+    ({ data: me } = await agent.call("getAgentMe", { signal: AbortSignal.timeout(timeoutMs) }));
+    report({ outcome: "pass", title: "REST API", detail: `GET /api/v1/agent/me: ${me.name} (@${me.handle}), id ${me.id}` });
+  } catch (error) {
+    report({ outcome: "fail", title: "REST API", ...explain(error, keyVariable, config, seconds) });
+    report({ outcome: "skip", title: "Rooms", detail: "skipped: needs the REST check to pass" });
+    report({ outcome: "skip", title: "Live socket", detail: "skipped: needs the agent id from the REST check" });
+    return;
+  }
+  try {
+    const { data, metadata } = await agent.call("listAgentChats", { query: { page: 1, page_size: 100 }, signal: AbortSignal.timeout(timeoutMs) });
+    const rooms = data ?? [];
+    const total = typeof metadata?.total_count === "number" ? metadata.total_count : rooms.length;
+    const names = rooms.slice(0, ROOMS_SHOWN).map((r) => JSON.stringify(r.title ?? r.id));
+    const more = total > names.length ? `, … (${total - names.length} more)` : "";
+    report({
+      outcome: "pass",
+      title: "Rooms",
+      detail: total === 0 ? "none visible yet: add the agent to a chat on Band (or create one with band_create_chat)" : `${total} visible: ${names.join(", ")}${more}`,
+    });
+  } catch (error) {
+    report({ outcome: "fail", title: "Rooms", ...explain(error, keyVariable, config, seconds) });
+  }
+  report({ title: "Live socket", ...(await checkSocket(config, me.id, log, timeoutMs)) });
 }
 
 /** Opens Band's socket as the server would and joins `agent_rooms:{id}`; the first decisive event wins. */

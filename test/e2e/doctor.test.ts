@@ -81,6 +81,21 @@ describe("band-mcp-server doctor", () => {
     expect(result.stdout).toMatch(/1 of \d+ checks failed/);
   });
 
+  it("checks every agent of a hub, one section per label", async () => {
+    const second = fake.addAgent({ name: "Second", handle: "alice/second" });
+    const rejected = `band_a_${"r".repeat(24)}`;
+    const result = await doctor(env({ BAND_API_KEY_SECOND: second.key, BAND_API_KEY_BAD: rejected }));
+    expect(result.code).toBe(1);
+    const sections = result.stdout.split(/\n(?=Agent ")/);
+    expect(sections.slice(1).map((s) => s.split("\n")[0])).toEqual(['Agent "default" (BAND_API_KEY)', 'Agent "bad" (BAND_API_KEY_BAD)', 'Agent "second" (BAND_API_KEY_SECOND)']);
+    expect(sections[1]).toMatch(new RegExp(`✓ Live socket .*joined agent_rooms:${fake.agent.id}`));
+    expect(sections[2]).toMatch(/✗ REST API +Band rejected the key in BAND_API_KEY_BAD \(HTTP 401\)/);
+    expect(sections[3]).toMatch(new RegExp(`✓ REST API .*Second \\(@alice/second\\), id ${second.id}`));
+    expect(sections[3]).toMatch(/✓ Rooms +none visible yet/);
+    expect(result.stdout).not.toContain(rejected);
+    expect(result.stdout).not.toContain(second.key);
+  });
+
   it("reports invalid settings as a failed check (exit 1)", async () => {
     const result = await doctor({ PATH: process.env.PATH ?? "", BAND_BASE_URL: "ftp://nope" });
     expect(result.code).toBe(1);

@@ -114,7 +114,10 @@ describe(`fault injection (seed ${SEED})`, () => {
       processes.push({ consumer: new Consumer(client).start(), requestsFrom: fake.requests.length, pid: transport.pid!, client, stderr: () => stderr });
     };
     const current = () => processes[processes.length - 1]!;
-    const crash = async (_index: number, posted: readonly string[]) => {
+    // One crash at a time: under load a restart can outlast the gap to the next crash, which must kill the new process.
+    let crashing = Promise.resolve();
+    const crash = (index: number, posted: readonly string[]) => (crashing = crashing.then(() => crashOnce(index, posted)));
+    const crashOnce = async (_index: number, posted: readonly string[]) => {
       const dying = current();
       dying.consumer.abandon();
       process.kill(dying.pid, "SIGKILL");

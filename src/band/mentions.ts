@@ -1,4 +1,16 @@
-import { ToolError } from "../errors.js";
+/**
+ * Mentions that do not name exactly the room's participants: each problem, and who is in the room, described.
+ * No problems means the list named nobody. Knows no tool names: tools/errors.ts words it for the model.
+ */
+export class MentionError extends Error {
+  constructor(
+    readonly problems: readonly string[],
+    readonly roster: readonly string[],
+  ) {
+    super(problems.length ? `cannot resolve mentions: ${problems.join("; ")}` : "mentions name nobody");
+    this.name = "MentionError";
+  }
+}
 import type { Participant } from "./participants.js";
 
 /** Bounded: with an unbounded run, text made of repeated "@[[" made every match attempt scan to the end (quadratic). */
@@ -44,12 +56,12 @@ export function resolveMentions(wanted: readonly string[], participants: readonl
       else resolved.set(p.id, { id: p.id, ...(p.handle ? { handle: p.handle } : {}), ...(p.name ? { name: p.name } : {}) });
     }
   }
-  if (problems.length > 0) {
-    const others = participants.filter((p) => p.id !== selfId);
-    const roster = others.length ? others.map(describe).join("; ") : "nobody else (add someone with band_add_participant)";
-    throw new ToolError(`Cannot resolve mentions: ${problems.join("; ")}. In this room: ${roster}.`);
+  if (problems.length > 0 || resolved.size === 0) {
+    throw new MentionError(
+      problems,
+      participants.filter((p) => p.id !== selfId).map(describe),
+    );
   }
-  if (resolved.size === 0) throw new ToolError("mentions must name at least one participant: Band delivers a message only to those it mentions. Use band_list_participants to see who is in the room.");
   return [...resolved.values()];
 }
 

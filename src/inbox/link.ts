@@ -3,7 +3,7 @@ import { backoff, sleep } from "../backoff.js";
 import { BandApiError, type BandClient } from "../band/http.js";
 import type { Secret } from "../config.js";
 import type { Logger } from "../log.js";
-import { parseBandEvent, type BandEvent } from "../realtime/events.js";
+import { parseBandEvent, type BandEvent, type LiveEvent } from "../realtime/events.js";
 import { BandSocket, type SocketState } from "../realtime/socket.js";
 import { parseTopic, TOPIC_EVENTS, topics, type TopicKind } from "../realtime/topics.js";
 import type { ConnectionState } from "./live.js";
@@ -21,7 +21,7 @@ export interface LinkOptions {
   onState(state: ConnectionState): void;
   /** A topic was joined, first time or after a reconnect. */
   onJoined(kind: TopicKind, id: string): void;
-  onEvent(event: BandEvent): void;
+  onEvent(event: LiveEvent): void;
 }
 
 const DEFAULT_SUPERSEDE_RETRY_S = 5;
@@ -145,10 +145,11 @@ export class BandLink {
     const where = parseTopic(topic);
     if (!where) return;
     const parsed = parseBandEvent(where.kind, where.id, event, payload);
-    if (!parsed.ok) this.options.log.warn(`skipped an invalid ${event} event on ${topic.split(":")[0]}`, { issue: parsed.issue });
-    else if (parsed.event.type === "supersede") this.#superseded(parsed.event);
-    else if (parsed.event.type === "ignored") this.options.log.debug(`ignored ${event} on ${where.kind}`);
-    else this.options.onEvent(parsed.event);
+    if (!parsed.ok) return this.options.log.warn(`skipped an invalid ${event} event on ${topic.split(":")[0]}`, { issue: parsed.issue });
+    const typed = parsed.event;
+    if (typed.type === "supersede") this.#superseded(typed);
+    else if (typed.type === "ignored") this.options.log.debug(`ignored ${event} on ${where.kind}`);
+    else this.options.onEvent(typed);
   }
 
   /**

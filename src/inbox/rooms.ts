@@ -3,7 +3,7 @@ import { BandApiError, type BandClient } from "../band/http.js";
 import { MAX_PAGES } from "../band/pages.js";
 import type { Participants } from "../band/participants.js";
 import type { Logger } from "../log.js";
-import type { BandMessage } from "../realtime/events.js";
+import type { BandMessage, RoomEvent } from "../realtime/events.js";
 import { UnknownChatError } from "./errors.js";
 import type { Inbox } from "./inbox.js";
 import { fetchBacklog, isForAgent, toInboxMessage } from "./sync.js";
@@ -40,6 +40,8 @@ export interface RoomsOptions {
   /** The room list changed (for resource listings). */
   onRoomsChanged(): void;
   onStatusChanged(): void;
+  /** A message arrived in a chat. */
+  onChatMessage(chatId: string): void;
   /** Backoff of a failed drain's retries. */
   retry: { baseMs: number; maxMs: number };
   closed: AbortSignal;
@@ -139,8 +141,27 @@ export class Rooms {
     void this.#drain(room);
   }
 
+  /** The socket's room events: rooms appearing and vanishing, their participants, and pushed messages. */
+  apply(event: RoomEvent): void {
+    switch (event.type) {
+      case "message_created":
+        this.#pushed(event.roomId, event.message);
+        return this.options.onChatMessage(event.roomId);
+      case "room_added":
+        this.add(event.roomId, event.title);
+        return this.options.onStatusChanged();
+      case "room_gone":
+        return this.remove(event.roomId);
+      case "participant_added":
+        return this.options.participants.upsert(event.roomId, event.participant);
+      case "participant_removed":
+        if (event.participantId === this.options.agentId()) return this.remove(event.roomId);
+        return this.options.participants.remove(event.roomId, event.participantId);
+    }
+  }
+
   /** A pushed message: held while the room syncs, dropped (counted) in a gap, else into the inbox. */
-  pushed(id: string, message: BandMessage): void {
+  #pushed(id: string, message: BandMessage): void {
     const room = this.#rooms.get(id);
     if (!room) return;
     if (room.state === "syncing") room.held.push(message);

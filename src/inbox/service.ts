@@ -4,7 +4,7 @@ import type { Participants } from "../band/participants.js";
 import type { Secret } from "../config.js";
 import { Listeners } from "../listeners.js";
 import type { Logger } from "../log.js";
-import type { BandEvent } from "../realtime/events.js";
+import type { LiveEvent } from "../realtime/events.js";
 import { Claims, type Outcome } from "./claims.js";
 import { Control } from "./control.js";
 import { InboxOffError } from "./errors.js";
@@ -55,14 +55,9 @@ export class LiveService implements LiveInbox {
     this.#claims = new Claims(band, log, closed, onStatus);
     this.#control = new Control(this.#inbox, log, onStatus);
     this.#link = new BandLink({
-      band,
-      wsUrl: options.wsUrl,
-      key: options.key,
-      log,
+      ...options,
       reconnect,
       closed,
-      ...(options.socketAgent ? { socketAgent: options.socketAgent } : {}),
-      ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
       onState: (state) => {
         if (state === "connected") void this.#rooms.refresh();
         // Blocked waits cannot be served any more: release them rather than let them time out.
@@ -91,6 +86,7 @@ export class LiveService implements LiveInbox {
         this.#control.forget(id);
       },
       onRoomsChanged: () => this.#roomsChanged.emit(),
+      onChatMessage: (chatId) => this.#chatMessage.emit(chatId),
       onStatusChanged: onStatus,
       retry: reconnect,
       closed,
@@ -179,11 +175,11 @@ export class LiveService implements LiveInbox {
     );
   }
 
-  markProcessed(chatId: string, messageId: string, signal?: AbortSignal): Promise<{ id: string; status: string }> {
+  markProcessed(chatId: string, messageId: string, signal?: AbortSignal) {
     return this.#settle(chatId, messageId, { status: "processed" }, signal);
   }
 
-  markFailed(chatId: string, messageId: string, error: string, signal?: AbortSignal): Promise<{ id: string; status: string }> {
+  markFailed(chatId: string, messageId: string, error: string, signal?: AbortSignal) {
     return this.#settle(chatId, messageId, { status: "failed", error }, signal);
   }
 
@@ -192,7 +188,7 @@ export class LiveService implements LiveInbox {
     this.#inbox.requeue(this.#claims.release(messages));
   }
 
-  #settle(chatId: string, messageId: string, outcome: Outcome, signal?: AbortSignal) {
+  #settle(chatId: string, messageId: string, outcome: Outcome, signal?: AbortSignal): Promise<{ id: string; status: string }> {
     // Marked while still queued here: it is settled, so nobody else is handed it.
     if (this.#inbox.withdraw(messageId)) this.#inbox.deliveredTotal++;
     return this.#claims.settle(chatId, messageId, outcome, signal);
@@ -203,31 +199,12 @@ export class LiveService implements LiveInbox {
     if (connection === "conflict" || connection === "unauthorized") throw new InboxOffError(connection, detail);
   }
 
-  #onEvent(event: BandEvent): void {
-    const agentId = this.#link.agent?.id;
-    switch (event.type) {
-      case "message_created":
-        this.#rooms.pushed(event.roomId, event.message);
-        return this.#chatMessage.emit(event.roomId);
-      case "message_updated": {
-        // Band's delivery status for us: settled elsewhere while queued here → it leaves; else note the attempt.
-        const mine = agentId ? event.deliveries[agentId] : undefined;
-        if (mine?.status === "processed") this.#inbox.withdraw(event.messageId);
-        else if (mine?.attempt !== undefined) this.#inbox.annotate(event.messageId, mine.attempt);
-        return;
-      }
-      case "room_added":
-        this.#rooms.add(event.roomId, event.title);
-        return this.#status.emit();
-      case "room_gone":
-        return this.#rooms.remove(event.roomId);
-      case "participant_added":
-        return this.options.participants.upsert(event.roomId, event.participant);
-      case "participant_removed":
-        if (event.participantId === agentId) return this.#rooms.remove(event.roomId);
-        return this.options.participants.remove(event.roomId, event.participantId);
-      case "agent_control":
-        return this.#control.apply(event);
-    }
+  #onEvent(event: LiveEvent): void {
+    if (event.type === "agent_control") return this.#control.apply(event);
+    if (event.type !== "message_updated") return this.#rooms.apply(event);
+    // Band's delivery status for us: settled elsewhere while queued here → it leaves; else note the attempt.
+    const mine = this.#link.agent ? event.deliveries[this.#link.agent.id] : undefined;
+    if (mine?.status === "processed") this.#inbox.withdraw(event.messageId);
+    else if (mine?.attempt !== undefined) this.#inbox.annotate(event.messageId, mine.attempt);
   }
 }

@@ -77,6 +77,12 @@ export type BandEvent =
   | { type: "agent_control"; mode: "interrupt" | "stop" | "play"; roomId?: string; reason?: string; correlationId?: string }
   | { type: "ignored" };
 
+/** The events about rooms, their participants and their messages. */
+export type RoomEvent = Extract<BandEvent, { type: "message_created" | "room_added" | "room_gone" | "participant_added" | "participant_removed" }>;
+
+/** What the link hands on: everything but what it handles itself (supersede) or drops (ignored). */
+export type LiveEvent = Exclude<BandEvent, { type: "supersede" | "ignored" }>;
+
 export type Parsed = { ok: true; event: BandEvent } | { ok: false; issue: string };
 
 /** One parser per event name; the topic says which room an event belongs to where the payload does not. */

@@ -1,5 +1,6 @@
 import { BandApiError } from "../band/http.js";
 import { ToolError } from "../errors.js";
+import { MentionError } from "../band/mentions.js";
 import { InboxOffError, UnknownChatError } from "../inbox/errors.js";
 import type { ToolDefinition } from "./define.js";
 
@@ -36,10 +37,20 @@ export interface FailureContext {
 export function describeFailure(error: unknown, tool: ToolDefinition, params: Record<string, unknown>, ctx: FailureContext): string {
   if (error instanceof ToolError) return error.message;
   if (error instanceof InboxOffError) return describeInboxOff(error);
+  if (error instanceof MentionError) return describeMentions(error, tool);
   if (error instanceof UnknownChatError) return `You are not in a chat with id "${error.chatId}", so no message can arrive from it. Find your chats with band_list_chats.`;
   if (error instanceof BandApiError) return describeBandError(error, tool, params, ctx);
   if (error instanceof Error && error.name === "AbortError") return `${tool.name} was cancelled before it finished.`;
   return `${tool.name} failed unexpectedly (${error instanceof Error ? error.message : String(error)}). The server stays up; try again, and report this if it repeats.`;
+}
+
+function describeMentions(error: MentionError, tool: ToolDefinition): string {
+  const prefix = tool.toolset === "human" ? "band_me_" : "band_";
+  if (error.problems.length === 0) {
+    return `mentions must name at least one participant: Band delivers a message only to those it mentions. Use ${prefix}list_participants to see who is in the room.`;
+  }
+  const roster = error.roster.length ? error.roster.join("; ") : `nobody else (add someone with ${prefix}add_participant)`;
+  return `Cannot resolve mentions: ${error.problems.join("; ")}. In this room: ${roster}.`;
 }
 
 function describeInboxOff(error: InboxOffError): string {

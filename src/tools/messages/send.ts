@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { resolveMentions, type MentionRef } from "../../band/mentions.js";
+import { MentionError, resolveMentions, type MentionRef } from "../../band/mentions.js";
 import { ToolError, type ToolContext } from "../define.js";
 import { selfId } from "../self.js";
 
@@ -19,7 +19,7 @@ export async function resolveRecipients(ctx: ToolContext, chatId: string, mentio
   try {
     return resolveMentions(mentions, await ctx.participants.list(chatId, ctx.signal), self);
   } catch (error) {
-    if (!(error instanceof ToolError)) throw error;
+    if (!(error instanceof MentionError)) throw error;
     ctx.participants.forget(chatId);
     return resolveMentions(mentions, await ctx.participants.list(chatId, ctx.signal), self);
   }

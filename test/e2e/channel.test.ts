@@ -23,8 +23,9 @@ interface ClaudeCodeLike {
 }
 
 /** The built bin over stdio, and a client that does what Claude Code does with a channel server. */
-async function claudeCode(args: string[] = ["--channel"], extraEnv: Record<string, string> = {}): Promise<ClaudeCodeLike> {
-  const env = { PATH: process.env.PATH ?? "", BAND_API_KEY: fake.agent.key, BAND_BASE_URL: fake.url, BAND_WS_URL: fake.wsUrl, BAND_LOG_LEVEL: "info", ...extraEnv };
+async function claudeCode(args: string[] = ["--channel"], extraEnv: Record<string, string> = {}, bandEnv = true): Promise<ClaudeCodeLike> {
+  const band: Record<string, string> = bandEnv ? { BAND_API_KEY: fake.agent.key, BAND_BASE_URL: fake.url, BAND_WS_URL: fake.wsUrl } : {};
+  const env = { PATH: process.env.PATH ?? "", ...band, BAND_LOG_LEVEL: "info", ...extraEnv };
   const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, ...args], env, stderr: "pipe" });
   let stderr = "";
   transport.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
@@ -183,6 +184,23 @@ describe("channel mode (--channel) with a client that behaves like Claude Code",
     const byEnv = spawnSync(process.execPath, [CLI, "--http", "--port", "0"], { env: { ...env, BAND_CHANNEL: "true" }, encoding: "utf8", timeout: 10_000 });
     expect(byEnv.status).toBe(2);
     expect(byEnv.stderr).toMatch(/BAND_CHANNEL=true .* unset it to serve --http/);
+  });
+
+  it("runs the one-command demo: with --sandbox, what a person writes in the web chat is pushed", async () => {
+    const host = await claudeCode(["--sandbox", "--channel", "--port", "0"], {}, false);
+    let chatUrl = "";
+    await waitFor(() => Boolean((chatUrl = /sandbox chat at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.stderr())?.[1] ?? "")), "the sandbox chat address on stderr");
+    const world = (await (await fetch(`${chatUrl}/sandbox/api/world`)).json()) as { agent: { handle: string }; people: { handle: string }[]; rooms: { id: string }[] };
+    const [person] = world.people;
+    const posted = await fetch(`${chatUrl}/sandbox/api/rooms/${world.rooms[0]!.id}/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ as: person!.handle, content: `@${world.agent.handle} hello from the web chat` }),
+    });
+    expect(posted.status).toBe(201);
+    await waitFor(() => host.pushes.length === 1, "the chat message pushed");
+    expect(host.pushes[0]!.content).toContain("hello from the web chat");
+    expect(host.pushes[0]!.meta).toMatchObject({ chat_id: world.rooms[0]!.id, sender_handle: person!.handle, sender_type: "User" });
   });
 
   it("declares nothing of the channel without --channel", async () => {

@@ -85,8 +85,11 @@ export function roomView(store: FakeStore, room: RoomRecord): RoomView {
   return { id: room.id, title: room.title ?? "Untitled room", participants };
 }
 
-/** A handle as people type it: letters, digits and `._/-`, never ending in punctuation that closes a sentence. */
-const TYPED_MENTION = /@([A-Za-z0-9][A-Za-z0-9._/-]*)/g;
+/**
+ * A handle as people type it: `@` not inside a word (so `me@ada.example` is an address), then letters, digits
+ * and `._/-`; punctuation that closes a sentence is not part of it.
+ */
+const TYPED_MENTION = /(?<![A-Za-z0-9._-])@([A-Za-z0-9][A-Za-z0-9._/-]*)/g;
 
 /**
  * Finds the `@handle`s typed in `content` that name participants of `room`, and rewrites each into Band's

@@ -60,6 +60,9 @@ describe.skipIf(!available)("the sandbox's web chat in headless chromium", () =>
     await page.getByLabel("You are", { exact: true }).selectOption({ label: "Grace Hopper (@grace)" });
     await page.getByLabel("Room", { exact: true }).selectOption({ label: "Team room" });
     await expect.poll(() => page.locator("#connection").textContent()).toBe("Live");
+    // Every control is named for assistive technology, and the message list is a live log.
+    const tree = await page.locator("body").ariaSnapshot();
+    for (const control of ['combobox "You are"', 'combobox "Room"', 'log "Messages"', 'textbox "Message"', 'button "Send"']) expect(tree).toContain(control);
 
     // Type a mention with the keyboard: "@ad" suggests Ada and the agent; the second is picked.
     const box = page.getByLabel("Message", { exact: true });

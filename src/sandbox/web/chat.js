@@ -65,7 +65,7 @@ function contentNodes(text, mentions) {
   const handles = new Set(mentions.map((m) => m.handle.toLowerCase()));
   const parts = [];
   let last = 0;
-  for (const match of text.matchAll(/@([A-Za-z0-9][A-Za-z0-9._/-]*)/g)) {
+  for (const match of text.matchAll(/(?<![A-Za-z0-9._-])@([A-Za-z0-9][A-Za-z0-9._/-]*)/g)) {
     const handle = match[1].replace(/[._/-]+$/, "");
     if (!handles.has(handle.toLowerCase())) continue;
     parts.push(document.createTextNode(text.slice(last, match.index)));

@@ -6,8 +6,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRestHandler, type RestHooks } from "./rest.js";
-import { FakeSocketServer } from "./socket.js";
-import { FakeStore, type ActorRecord, type Role } from "./store.js";
+import { BandSocketServer } from "./socket.js";
+import { BandStore, type ActorRecord, type Role } from "./store.js";
 
 export interface Actor {
   id: string;
@@ -17,7 +17,7 @@ export interface Actor {
   key: string;
 }
 
-export type ChatMessage = ReturnType<FakeStore["chatMessage"]>;
+export type ChatMessage = ReturnType<BandStore["chatMessage"]>;
 
 export interface DeliveryView {
   status: "none" | "processing" | "processed" | "failed";
@@ -32,18 +32,18 @@ export interface BandOptions {
   host?: string;
   /** Default 0 (a free port). */
   port?: number;
-  /** Passed to the FakeSocketServer: a shorter idle timeout for heartbeat tests, a log sink. */
+  /** Passed to the BandSocketServer: a shorter idle timeout for heartbeat tests, a log sink. */
   socket?: { idleTimeoutMs?: number; log?: (line: string) => void; record?: boolean };
   rest?: RestHooks;
   /** Routes outside `/api/`, served before Band's (the sandbox's web chat and control API). */
-  extraRoutes?: (store: FakeStore) => ExtraRoutes;
+  extraRoutes?: (store: BandStore) => ExtraRoutes;
 }
 
 export interface Band {
   url: string;
   wsUrl: string;
-  store: FakeStore;
-  socket: FakeSocketServer;
+  store: BandStore;
+  socket: BandSocketServer;
   addAgent(fields?: Partial<Omit<Actor, "type" | "key">> & { ownerId?: string }): Actor;
   addUser(fields?: Partial<Omit<Actor, "type" | "key">>): Actor;
   createRoom(options: { title?: string; ownerId: string; memberIds?: string[] }): { id: string; title: string };
@@ -63,7 +63,7 @@ export interface Band {
 export const actorView = (actor: ActorRecord): Actor => ({ id: actor.id, name: actor.name, handle: actor.handle, type: actor.type, key: actor.key });
 
 /** Topics an agent may join: its own agent-scoped topics, and the topics of rooms it participates in. */
-function canJoin(store: FakeStore, agentId: string, topic: string): boolean {
+function canJoin(store: BandStore, agentId: string, topic: string): boolean {
   const separator = topic.indexOf(":");
   if (separator < 0) return false;
   const kind = topic.slice(0, separator);
@@ -82,7 +82,7 @@ function canJoin(store: FakeStore, agentId: string, topic: string): boolean {
 }
 
 /** An agent key authenticates its agent; an owner's user key authenticates the agent named by `agent_id`. */
-function authenticate(store: FakeStore, key: string, agentIdParam: string | undefined): { agentId: string } | undefined {
+function authenticate(store: BandStore, key: string, agentIdParam: string | undefined): { agentId: string } | undefined {
   const actor = store.actorByKey(key);
   if (actor?.type === "Agent") return { agentId: actor.id };
   if (actor?.type === "User" && agentIdParam !== undefined) {
@@ -93,12 +93,12 @@ function authenticate(store: FakeStore, key: string, agentIdParam: string | unde
 }
 
 export async function startBand(options: BandOptions = {}): Promise<Band> {
-  const socket = new FakeSocketServer({
+  const socket = new BandSocketServer({
     authenticate: (key, agentIdParam) => authenticate(store, key, agentIdParam),
     canJoin: (agentId, topic) => canJoin(store, agentId, topic),
     ...options.socket,
   });
-  const store = new FakeStore((agentId, topic, event, payload) => void socket.push(agentId, topic, event, payload));
+  const store = new BandStore((agentId, topic, event, payload) => void socket.push(agentId, topic, event, payload));
 
   const rest = createRestHandler(store, options.rest);
   const extra = options.extraRoutes?.(store);

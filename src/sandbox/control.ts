@@ -12,7 +12,7 @@ import { serveAsset } from "./assets.js";
 import { BandFailure } from "./errors.js";
 import type { ChatFeed } from "./feed.js";
 import { validateMessage } from "./mentions.js";
-import type { ActorRecord, FakeStore } from "./store.js";
+import type { ActorRecord, BandStore } from "./store.js";
 import { messageView, personView, roomView, typedMentions } from "./views.js";
 
 const API = "/sandbox/api";
@@ -83,7 +83,7 @@ const text = (body: Json, name: string, required: boolean): string | undefined =
   return value;
 };
 
-export function controlRoutes(store: FakeStore, feed: ChatFeed, demo: Demo): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function controlRoutes(store: BandStore, feed: ChatFeed, demo: Demo): (req: IncomingMessage, res: ServerResponse) => boolean {
   /** A person (or the agent) by id or handle. */
   const actorNamed = (name: string, field: string): ActorRecord => {
     const actor = store.actor(name) ?? store.actorByHandle(name);

@@ -1,8 +1,8 @@
 /** The sandbox's starting world: a demo agent, the people it works with, and two rooms. No messages yet. */
 import type { Demo } from "./control.js";
-import type { FakeStore } from "./store.js";
+import type { BandStore } from "./store.js";
 
-export function seedDemo(store: FakeStore): Demo {
+export function seedDemo(store: BandStore): Demo {
   const ada = store.addUser({ name: "Ada Lovelace", handle: "ada" });
   const grace = store.addUser({ name: "Grace Hopper", handle: "grace" });
   const alan = store.addUser({ name: "Alan Turing", handle: "alan" });

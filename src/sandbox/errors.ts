@@ -1,4 +1,4 @@
-/** A failure the fake answers with Band's error envelope: `{error: {code, message, request_id, details?}}`. */
+/** A failure the local Band answers with Band's error envelope: `{error: {code, message, request_id, details?}}`. */
 export class BandFailure extends Error {
   constructor(
     readonly status: number,

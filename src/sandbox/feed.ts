@@ -4,7 +4,7 @@
  * `activityTtlMs` after it reported `{working: true}` (Band expires the indicator itself, PROTOCOL.md §7).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { FakeStore, StoreChange } from "./store.js";
+import type { BandStore, StoreChange } from "./store.js";
 import { messageView, personView, roomView, type PersonView } from "./views.js";
 
 export interface FeedOptions {
@@ -20,7 +20,7 @@ type Key = `${string} ${string}`;
 const key = (roomId: string, agentId: string): Key => `${roomId} ${agentId}`;
 
 export class ChatFeed {
-  readonly #store: FakeStore;
+  readonly #store: BandStore;
   readonly #clients = new Set<ServerResponse>();
   /** Reported activity per room and agent, expiring. */
   readonly #reported = new Map<Key, NodeJS.Timeout>();
@@ -31,7 +31,7 @@ export class ChatFeed {
   readonly #keepAlive: NodeJS.Timeout;
   readonly #unwatch: () => void;
 
-  constructor(store: FakeStore, options: FeedOptions = {}) {
+  constructor(store: BandStore, options: FeedOptions = {}) {
     this.#store = store;
     this.#ttl = options.activityTtlMs ?? 10_000;
     this.#maxClients = options.maxClients ?? 32;

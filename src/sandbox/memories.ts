@@ -1,6 +1,6 @@
 import { BandFailure, forbidden, invalid, notFound } from "./errors.js";
 import { isUuid, newId } from "./ids.js";
-import type { ActorRecord, FakeStore } from "./store.js";
+import type { ActorRecord, BandStore } from "./store.js";
 
 const SYSTEMS = ["sensory", "working", "long_term"] as const;
 const TYPES = ["iconic", "echoic", "haptic", "episodic", "semantic", "procedural"] as const;
@@ -8,7 +8,7 @@ const SEGMENTS = ["user", "agent", "tool", "guideline"] as const;
 const SCOPES = ["subject", "organization"] as const;
 /**
  * "Memory type (must be valid for selected system)". The sensory and long-term pairings are the textbook
- * ones; Band documents no list for working memory, so the fake accepts any type there.
+ * ones; Band documents no list for working memory, so the local Band accepts any type there.
  */
 const TYPES_BY_SYSTEM: Record<string, readonly string[]> = {
   sensory: ["iconic", "echoic", "haptic"],
@@ -49,7 +49,7 @@ const oneOf = <T extends string>(values: readonly T[], value: unknown): value is
 export class MemoryBank {
   readonly #memories = new Map<string, MemoryRecord>();
 
-  constructor(private readonly store: FakeStore) {}
+  constructor(private readonly store: BandStore) {}
 
   create(agent: ActorRecord, body: Record<string, unknown>): MemoryRecord {
     const at = (field: string) => `/memory/${field}`;

@@ -1,6 +1,6 @@
 import { invalid } from "./errors.js";
 import { isUuid } from "./ids.js";
-import type { ActorRecord, FakeStore, RoomRecord } from "./store.js";
+import type { ActorRecord, BandStore, RoomRecord } from "./store.js";
 
 /** Whitespace and the invisible characters Band treats as blank ("contains only invisible characters"). */
 const BLANK = /[\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]/g;
@@ -17,7 +17,7 @@ const fail = (code: string, pointer: string, problem: string, message: string) =
  * Validates a `{message: {content, mentions}}` body the way Band's send endpoints do (agent and human alike),
  * answering with the 422 codes the spec names, each with its JSON pointer in `details`.
  */
-export function validateMessage(store: FakeStore, room: RoomRecord, sender: ActorRecord, body: unknown): ValidMessage {
+export function validateMessage(store: BandStore, room: RoomRecord, sender: ActorRecord, body: unknown): ValidMessage {
   const message = (body as { message?: unknown } | undefined)?.message;
   if (!message || typeof message !== "object" || Array.isArray(message)) throw invalid("/message", "is required");
   const { content, mentions } = message as { content?: unknown; mentions?: unknown };

@@ -60,7 +60,7 @@ export function readPage(query: Query, options: { defaultPageSize?: number; maxP
 
 /**
  * Cursor (`cursor` + `limit`) or the deprecated page family (`page` + `page_size`). Mixing the two is refused
- * with 422, as the spec states for memories: the fake applies it everywhere so a client never relies on
+ * with 422, as the spec states for memories: the local Band applies it everywhere so a client never relies on
  * one family silently winning.
  */
 export function readPagination(

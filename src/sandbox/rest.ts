@@ -8,7 +8,7 @@ import { newRequestId } from "./ids.js";
 import { Router, type Reply } from "./router.js";
 import { agentRoutes } from "./routes-agent.js";
 import { humanRoutes } from "./routes-human.js";
-import type { FakeStore } from "./store.js";
+import type { BandStore } from "./store.js";
 
 export interface RecordedRequest {
   method: string;
@@ -84,7 +84,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export function createRestHandler(store: FakeStore, hooks: RestHooks = {}): RequestListener {
+export function createRestHandler(store: BandStore, hooks: RestHooks = {}): RequestListener {
   const router = new Router();
   agentRoutes(router);
   humanRoutes(router);
@@ -122,15 +122,15 @@ export function createRestHandler(store: FakeStore, hooks: RestHooks = {}): Requ
       return route.handler({ store, actor, params: route.params, query: record.query, body });
     } catch (error) {
       if (error instanceof BandFailure) return failure(error.status, error.code, error.message, error.details);
-      // A bug in the fake: loud on stderr, and a 500 for the client.
-      console.error("fake band: handler crashed", method, url.pathname, error);
+      // A bug in the local Band: loud on stderr, and a 500 for the client.
+      console.error("local band: handler crashed", method, url.pathname, error);
       return failure(500, "internal_server_error", "Internal server error");
     }
   };
 
   return (req, res) => {
     const method = (req.method ?? "GET").toUpperCase();
-    const url = new URL(req.url ?? "/", "http://fake-band");
+    const url = new URL(req.url ?? "/", "http://local-band");
     const record: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined, status: 0 };
     hooks.record?.(record);
     readBody(req).then(

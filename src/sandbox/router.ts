@@ -1,10 +1,10 @@
 import { invalid, notFound } from "./errors.js";
 import { isUuid } from "./ids.js";
 import type { Query } from "./pagination.js";
-import type { ActorRecord, FakeStore } from "./store.js";
+import type { ActorRecord, BandStore } from "./store.js";
 
 export interface Ctx {
-  store: FakeStore;
+  store: BandStore;
   /** The authenticated caller: an agent on `/api/v1/agent`, a user on `/api/v1/me`. */
   actor: ActorRecord;
   params: Record<string, string>;

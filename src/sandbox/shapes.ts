@@ -6,7 +6,7 @@
 import type { components } from "../band/generated/openapi.js";
 import type { ContactRecord, ContactRequestRecord } from "./contacts.js";
 import type { MemoryRecord } from "./memories.js";
-import type { ActorRecord, FakeStore, ParticipantRecord, RoomRecord } from "./store.js";
+import type { ActorRecord, BandStore, ParticipantRecord, RoomRecord } from "./store.js";
 
 type Schemas = components["schemas"];
 /** Schemas whose free-form `metadata` objects the generator types as `Record<string, never>`. */
@@ -97,7 +97,7 @@ export const contact = (record: ContactRecord, other: ActorRecord): Schemas["Con
   },
 });
 
-export function receivedRequest(store: FakeStore, request: ContactRequestRecord): Schemas["ReceivedContactRequest"] {
+export function receivedRequest(store: BandStore, request: ContactRequestRecord): Schemas["ReceivedContactRequest"] {
   const from = store.actor(request.requesterId);
   return {
     id: request.id,
@@ -109,7 +109,7 @@ export function receivedRequest(store: FakeStore, request: ContactRequestRecord)
   };
 }
 
-export function sentRequest(store: FakeStore, request: ContactRequestRecord): Schemas["SentContactRequest"] {
+export function sentRequest(store: BandStore, request: ContactRequestRecord): Schemas["SentContactRequest"] {
   const to = store.actor(request.recipientId);
   return {
     id: request.id,
@@ -121,7 +121,7 @@ export function sentRequest(store: FakeStore, request: ContactRequestRecord): Sc
   };
 }
 
-export function contactRequest(store: FakeStore, request: ContactRequestRecord): Schemas["ContactRequest"] {
+export function contactRequest(store: BandStore, request: ContactRequestRecord): Schemas["ContactRequest"] {
   const side = (id: string) => {
     const actor = store.actor(id);
     return actor ? { id: actor.id, handle: actor.handle, name: actor.name } : null;
@@ -141,7 +141,7 @@ export function contactRequest(store: FakeStore, request: ContactRequestRecord):
   };
 }
 
-export const agentMemory = (store: FakeStore, memory: MemoryRecord): WithMetadata<Schemas["AgentMemory"]> => ({
+export const agentMemory = (store: BandStore, memory: MemoryRecord): WithMetadata<Schemas["AgentMemory"]> => ({
   id: memory.id,
   content: memory.content,
   system: memory.system,
@@ -157,7 +157,7 @@ export const agentMemory = (store: FakeStore, memory: MemoryRecord): WithMetadat
   inserted_at: memory.insertedAt,
 });
 
-export const userMemory = (store: FakeStore, memory: MemoryRecord): WithMetadata<Schemas["UserMemory"]> => ({
+export const userMemory = (store: BandStore, memory: MemoryRecord): WithMetadata<Schemas["UserMemory"]> => ({
   ...agentMemory(store, memory),
   chat_room_id: memory.chatRoomId,
 });

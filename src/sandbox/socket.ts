@@ -1,5 +1,5 @@
 /**
- * FakeSocketServer: Band's "Subscriptions API" socket (Phoenix Channels v2 JSON over WebSocket), as described in
+ * BandSocketServer: Band's "Subscriptions API" socket (Phoenix Channels v2 JSON over WebSocket), as described in
  * ../shared/band/PROTOCOL.md §5. Where Band's docs are silent it behaves like a stock Phoenix endpoint, so that
  * the real phoenix.js client (what the product uses) sees exactly what it would see in production.
  *
@@ -20,7 +20,7 @@ export interface SocketAuth {
   agentId: string;
 }
 
-export interface FakeSocketServerOptions {
+export interface SocketServerOptions {
   /** undefined → HTTP 403 at upgrade. */
   authenticate(key: string, agentIdParam: string | undefined): SocketAuth | undefined;
   /** false → phx_reply {status:"error", response:{reason:"unauthorized"}}. */
@@ -73,7 +73,7 @@ const REFUSALS: Record<RefusalStatus, { code: string; message: string }> = {
 
 const OK = { status: "ok", response: {} };
 
-export class FakeSocketServer {
+export class BandSocketServer {
   /** Every frame in both directions, in order, for assertions. */
   readonly frames: FrameRecord[] = [];
   /** Every upgrade attempt on the socket path, in order. */
@@ -87,7 +87,7 @@ export class FakeSocketServer {
   private server: Server | undefined;
   private supersedes = 0;
 
-  constructor(private readonly options: FakeSocketServerOptions) {
+  constructor(private readonly options: SocketServerOptions) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   }
 
@@ -181,7 +181,7 @@ export class FakeSocketServer {
     // A client that resets mid-handshake must not crash the test process.
     socket.on("error", (err) => this.log(`upgrade socket error: ${err.message}`));
 
-    const url = new URL(req.url ?? "/", "http://fake-band");
+    const url = new URL(req.url ?? "/", "http://local-band");
     if (url.pathname !== SOCKET_PATH) {
       refuse(socket, 404, { code: "not_found", message: `No WebSocket endpoint at ${url.pathname}` });
       return;
@@ -334,7 +334,7 @@ export class FakeSocketServer {
   }
 
   private log(line: string): void {
-    this.options.log?.(`[fake-band socket] ${line}`);
+    this.options.log?.(`[band socket] ${line}`);
   }
 }
 

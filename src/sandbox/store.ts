@@ -102,7 +102,7 @@ export type StoreChange =
   | { kind: "room"; roomId: string }
   | { kind: "activity"; roomId: string; agentId: string; working: boolean };
 
-/** A socket push; band.ts routes it to the FakeSocketServer. */
+/** A socket push; band.ts routes it to the BandSocketServer. */
 export type Push = (agentId: string, topic: string, event: string, payload: object) => void;
 
 /** An agent's work in one room: the text messages that mention it and that it did not send, oldest first. */
@@ -145,8 +145,8 @@ const slug = (text: string) =>
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "") || "agent";
 
-/** The fake's whole world: actors, rooms, messages and delivery state, plus contacts, memories and tasks. */
-export class FakeStore {
+/** The local Band's whole world: actors, rooms, messages and delivery state, plus contacts, memories and tasks. */
+export class BandStore {
   readonly clock = new Clock();
   readonly organizationId = newId();
   readonly actors = new Map<string, ActorRecord>();
@@ -211,7 +211,7 @@ export class FakeStore {
   addAgent(fields: { id?: string; name?: string; handle?: string; ownerId?: string; description?: string | null; global?: boolean } = {}): ActorRecord {
     const n = ++this.#counter;
     const owner = fields.ownerId ? this.actor(fields.ownerId) : undefined;
-    if (fields.ownerId && owner?.type !== "User") throw new Error(`fake band: owner ${fields.ownerId} is not a user`);
+    if (fields.ownerId && owner?.type !== "User") throw new Error(`local band: owner ${fields.ownerId} is not a user`);
     const name = fields.name ?? `Agent ${n}`;
     let handle = fields.handle ?? (owner ? `${owner.handle}/${slug(name)}` : `agent-${n}`);
     if (!fields.handle) for (let i = 2; this.#byHandle.has(handle.toLowerCase()); i++) handle = `${owner?.handle ?? "agent"}/${slug(name)}-${i}`;
@@ -234,8 +234,8 @@ export class FakeStore {
   }
 
   #register(actor: ActorRecord): ActorRecord {
-    if (this.actors.has(actor.id)) throw new Error(`fake band: id ${actor.id} is taken`);
-    if (this.#byHandle.has(actor.handle.toLowerCase())) throw new Error(`fake band: handle ${actor.handle} is taken`);
+    if (this.actors.has(actor.id)) throw new Error(`local band: id ${actor.id} is taken`);
+    if (this.#byHandle.has(actor.handle.toLowerCase())) throw new Error(`local band: handle ${actor.handle} is taken`);
     this.actors.set(actor.id, actor);
     this.#byKey.set(actor.key, actor.id);
     this.#byHandle.set(actor.handle.toLowerCase(), actor.id);
@@ -272,7 +272,7 @@ export class FakeStore {
 
   requireActor(id: string): ActorRecord {
     const actor = this.actors.get(id);
-    if (!actor) throw new Error(`fake band: no actor ${id}`);
+    if (!actor) throw new Error(`local band: no actor ${id}`);
     return actor;
   }
 
@@ -309,7 +309,7 @@ export class FakeStore {
 
   requireRoom(roomId: string): RoomRecord {
     const room = this.rooms.get(roomId);
-    if (!room) throw new Error(`fake band: no room ${roomId}`);
+    if (!room) throw new Error(`local band: no room ${roomId}`);
     return room;
   }
 
@@ -350,7 +350,7 @@ export class FakeStore {
   removeParticipant(roomId: string, actorId: string): ParticipantRecord {
     const room = this.requireRoom(roomId);
     const participant = room.participants.get(actorId);
-    if (!participant) throw new Error(`fake band: ${actorId} is not in room ${roomId}`);
+    if (!participant) throw new Error(`local band: ${actorId} is not in room ${roomId}`);
     const actor = this.requireActor(actorId);
     this.#toAgentsIn(room, `room_participants:${room.id}`, "participant_removed", { id: actorId, type: actor.type });
     room.participants.delete(actorId);

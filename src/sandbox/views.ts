@@ -2,7 +2,7 @@
  * What the web chat and the control API show of the world: rooms, and messages with each mentioned agent's
  * processing state. One projection for both, so what a CI script asserts is what a person sees.
  */
-import type { ActorRecord, FakeStore, MessageRecord, RoomRecord } from "./store.js";
+import type { ActorRecord, BandStore, MessageRecord, RoomRecord } from "./store.js";
 
 export type MessageState = "unprocessed" | "processing" | "processed" | "failed";
 
@@ -42,14 +42,14 @@ export const personView = (actor: Pick<ActorRecord, "id" | "name" | "handle" | "
 const TOKEN = /@\[\[([0-9a-f-]{36})\]\]/gi;
 
 /** `@[[uuid]]` → `@handle` for actors the store knows; unknown ids stay as they are. */
-export function renderMentions(store: FakeStore, content: string): string {
+export function renderMentions(store: BandStore, content: string): string {
   return content.replace(TOKEN, (token, id: string) => {
     const actor = store.actor(id.toLowerCase());
     return actor ? `@${actor.handle}` : token;
   });
 }
 
-export function messageView(store: FakeStore, message: MessageRecord): MessageView {
+export function messageView(store: BandStore, message: MessageRecord): MessageView {
   const sender = store.actor(message.senderId);
   const states: MessageView["states"] = [];
   for (const mention of message.mentions) {
@@ -76,7 +76,7 @@ export function messageView(store: FakeStore, message: MessageRecord): MessageVi
   };
 }
 
-export function roomView(store: FakeStore, room: RoomRecord): RoomView {
+export function roomView(store: BandStore, room: RoomRecord): RoomView {
   const participants: RoomView["participants"] = [];
   for (const { actorId, role } of room.participants.values()) {
     const actor = store.actor(actorId);
@@ -95,7 +95,7 @@ const TYPED_MENTION = /(?<![A-Za-z0-9._-])@([A-Za-z0-9][A-Za-z0-9._/-]*)/g;
  * Finds the `@handle`s typed in `content` that name participants of `room`, and rewrites each into Band's
  * `@[[id]]` token (what Band's own UI stores). Handles that match no participant stay plain text.
  */
-export function typedMentions(store: FakeStore, room: RoomRecord, content: string): { content: string; mentionIds: string[] } {
+export function typedMentions(store: BandStore, room: RoomRecord, content: string): { content: string; mentionIds: string[] } {
   const mentionIds: string[] = [];
   const rewritten = content.replace(TYPED_MENTION, (text, typed: string) => {
     const handle = typed.replace(/[._/-]+$/, "");

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { Socket, type Channel, type SocketConnectOption } from "phoenix";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
-import { FakeSocketServer, type FakeSocketServerOptions } from "../../src/sandbox/socket.js";
+import { BandSocketServer, type SocketServerOptions } from "../../src/sandbox/socket.js";
 
 const AGENT = "agent-1";
 const KEY = "band_a_one";
@@ -29,15 +29,15 @@ afterEach(async () => {
 });
 
 interface World {
-  fake: FakeSocketServer;
+  fake: BandSocketServer;
   /** What phoenix.js is given: it appends /websocket itself. */
   base: string;
   url(query: Record<string, string>, path?: string): string;
 }
 
-async function start(options: Partial<FakeSocketServerOptions> = {}): Promise<World> {
+async function start(options: Partial<SocketServerOptions> = {}): Promise<World> {
   const server = createServer((_req, res) => res.writeHead(404).end());
-  const fake = new FakeSocketServer({
+  const fake = new BandSocketServer({
     authenticate: (key) => {
       const agentId = KEYS.get(key);
       return agentId ? { agentId } : undefined;
@@ -185,7 +185,7 @@ function join(channel: Channel): Promise<{ status: string; response: unknown }> 
 }
 
 /** The join_refs of every phx_join the fake received for a topic, oldest first. */
-function joinRefs(fake: FakeSocketServer, topic: string): unknown[] {
+function joinRefs(fake: BandSocketServer, topic: string): unknown[] {
   return fake.frames
     .filter((r) => r.direction === "in" && Array.isArray(r.frame) && r.frame[2] === topic && r.frame[3] === "phx_join")
     .map((r) => (r.frame as unknown[])[0]);
@@ -193,7 +193,7 @@ function joinRefs(fake: FakeSocketServer, topic: string): unknown[] {
 
 // ---- tests ---------------------------------------------------------------------------------------------------
 
-describe("FakeSocketServer with raw ws clients (exact frames)", () => {
+describe("BandSocketServer with raw ws clients (exact frames)", () => {
   it("answers a join with ok, records it, and refuses a topic canJoin rejects", async () => {
     const { fake, url } = await start();
     const client = await rawConnect(url({ api_key: KEY, vsn: "2.0.0" }));
@@ -319,7 +319,7 @@ describe("FakeSocketServer with raw ws clients (exact frames)", () => {
   });
 });
 
-describe("FakeSocketServer upgrades", () => {
+describe("BandSocketServer upgrades", () => {
   it("authenticates by x-api-key header or api_key query, the header winning", async () => {
     const { fake, url } = await start();
     const byHeader = await rawConnect(url({ vsn: "2.0.0" }), { "x-api-key": KEY });
@@ -469,7 +469,7 @@ describe("FakeSocketServer upgrades", () => {
   });
 });
 
-describe("FakeSocketServer with the phoenix.js client", () => {
+describe("BandSocketServer with the phoenix.js client", () => {
   it("connects with the x-api-key header, joins, is refused, and receives pushes", async () => {
     const world = await start();
     const socket = phoenix(world);

@@ -11,7 +11,7 @@ export type { Actor, ChatMessage, DeliveryView } from "../../src/sandbox/band.js
 export interface StartOptions {
   /** Seed the standard world (agent, user, peer, room); default true. */
   seed?: boolean;
-  /** Passed to the FakeSocketServer: a shorter idle timeout for heartbeat tests, a log sink. */
+  /** Passed to the BandSocketServer: a shorter idle timeout for heartbeat tests, a log sink. */
   socket?: { idleTimeoutMs?: number; log?: (line: string) => void };
 }
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { FakeStore } from "../../src/sandbox/store.js";
+import { BandStore } from "../../src/sandbox/store.js";
 import { messageView, renderMentions, typedMentions } from "../../src/sandbox/views.js";
 
 function world() {
-  const store = new FakeStore(() => undefined);
+  const store = new BandStore(() => undefined);
   const ada = store.addUser({ name: "Ada Lovelace", handle: "ada" });
   const grace = store.addUser({ name: "Grace Hopper", handle: "grace" });
   const outsider = store.addUser({ name: "Mallory", handle: "mallory" });

@@ -123,7 +123,7 @@ function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
 }
 
 /** Closes everything on the first shutdown signal; whatever hangs, the process is gone within 2 s (never outlive the host). */
-function exitOnShutdown(log: Logger, closeAll: () => Promise<unknown>, options: { onStdinClose: boolean }): void {
+function exitOnShutdown(log: Logger, closeAll: () => Promise<unknown>, options: { onStdinClose: boolean }): (reason: string) => Promise<void> {
   let closing = false;
   const shutdown = async (reason: string) => {
     if (closing) return;
@@ -139,16 +139,35 @@ function exitOnShutdown(log: Logger, closeAll: () => Promise<unknown>, options: 
   }
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  return shutdown;
 }
 
 async function serveStdio(config: Config, log: Logger): Promise<void> {
   const app = createApp(config, log);
   const server = createMcpServer(app);
-  exitOnShutdown(log, async () => {
+  const shutdown = exitOnShutdown(log, async () => {
     await server.close().catch(() => undefined);
     await app.close();
   }, { onStdinClose: true });
-  await server.connect(new BatchedStdioServerTransport());
+  const transport = new BatchedStdioServerTransport();
+  // The SDK's transport closes itself and pauses stdin on a line over its 10 MB limit, and only reports a broken
+  // stdin: either way no request can arrive any more, so the process says why and exits (guarantee 7).
+  // The fatal error comes synchronously just before the close; one about a single bad line is forgotten at once.
+  let problem: string | undefined;
+  transport.onerror = (error) => {
+    problem = error.message;
+    queueMicrotask(() => (problem = undefined));
+  };
+  transport.onclose = () => {
+    if (problem) log.error(`stdin can no longer be read: ${problem}`);
+    problem = undefined;
+    void shutdown("the stdio transport closed");
+  };
+  process.stdin.on("error", (error) => {
+    log.error(`stdin can no longer be read: ${error.message}`);
+    void shutdown("stdin failed");
+  });
+  await server.connect(transport);
   await app.start();
   log.info(`band-mcp-server ${VERSION} ready on stdio`);
 }

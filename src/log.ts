@@ -54,7 +54,7 @@ export function withPrefix(log: Logger, prefix: string): Logger {
  * drive the reader's terminal. Every control character (C0, DEL, C1, line and paragraph separators) is written
  * as a \uXXXX escape instead.
  */
-function escapeControls(text: string): string {
+export function escapeControls(text: string): string {
   return text.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 

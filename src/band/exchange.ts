@@ -16,6 +16,19 @@ export interface ExchangeOptions {
   body?: string;
   signal?: AbortSignal;
   timeoutMs: number;
+  /** Answers longer than this are not read: the request fails with ResponseTooLarge. */
+  maxBodyBytes: number;
+}
+
+/** An answer over ExchangeOptions.maxBodyBytes: reading stopped there, so it never fills memory. */
+export class ResponseTooLarge extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly limit: number,
+  ) {
+    super(`the answer (HTTP ${statusCode}) is larger than ${limit} bytes`);
+    this.name = "ResponseTooLarge";
+  }
 }
 
 /**
@@ -28,6 +41,7 @@ export function exchange(dispatcher: Dispatcher, options: ExchangeOptions): Prom
   return new Promise((resolve, reject) => {
     const { signal } = options;
     const chunks: Buffer[] = [];
+    let received = 0;
     let statusCode = 0;
     let headers: Exchange["headers"] = {};
     let controller: Dispatcher.DispatchController | undefined;
@@ -39,11 +53,14 @@ export function exchange(dispatcher: Dispatcher, options: ExchangeOptions): Prom
         controller = started;
         if (signal?.aborted) started.abort(signal.reason as Error);
       },
-      onResponseStart(_controller, status, responseHeaders) {
+      onResponseStart(started, status, responseHeaders) {
         statusCode = status;
         headers = responseHeaders;
+        if (Number(responseHeaders["content-length"]) > options.maxBodyBytes) started.abort(new ResponseTooLarge(status, options.maxBodyBytes));
       },
-      onResponseData(_controller, chunk) {
+      onResponseData(started, chunk) {
+        received += chunk.length;
+        if (received > options.maxBodyBytes) return started.abort(new ResponseTooLarge(statusCode, options.maxBodyBytes));
         chunks.push(chunk);
       },
       onResponseEnd() {

@@ -3,7 +3,8 @@ import { backoff, sleep } from "../backoff.js";
 import type { Secret } from "../config.js";
 import { ToolError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { exchange } from "./exchange.js";
+import { escapeControls } from "../log.js";
+import { exchange, ResponseTooLarge, type Exchange } from "./exchange.js";
 import type { operations } from "./generated/openapi.js";
 import { OPERATIONS, type OperationId } from "./generated/operations.js";
 
@@ -67,8 +68,19 @@ export interface BandClientOptions {
   dispatcher: Dispatcher;
   log: Logger;
   retry?: RetryPolicy;
+  /** The most one attempt may wait for Band's answer (default 10 s). */
   timeoutMs?: number;
+  /** The most one call may take, retries included (default 25 s): hosts give a request 60 s. */
+  budgetMs?: number;
+  /** Answers longer than this are not read (default 10 MB). */
+  maxBodyBytes?: number;
 }
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_BUDGET_MS = 25_000;
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** A retry with less time than this left would only fail for want of time: the error is reported instead. */
+const MIN_ATTEMPT_MS = 1_000;
 
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE"]);
 
@@ -90,6 +102,8 @@ export class BandClient {
   readonly #key: Secret;
   readonly #retry: RetryPolicy;
   readonly #timeoutMs: number;
+  readonly #budgetMs: number;
+  readonly #maxBodyBytes: number;
   /** The base URL split once: requests go out as origin + path, so no URL is parsed per call. */
   readonly #origin: string;
   readonly #basePath: string;
@@ -103,7 +117,9 @@ export class BandClient {
   constructor(private readonly options: BandClientOptions) {
     this.#key = options.key;
     this.#retry = options.retry ?? DEFAULT_RETRY;
-    this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+    this.#maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
     const base = new URL(options.baseUrl);
     this.#origin = base.origin;
     this.#basePath = base.pathname.replace(/\/+$/, "");
@@ -118,6 +134,7 @@ export class BandClient {
     const headers = options.body === undefined ? this.#headers : this.#jsonHeaders;
     const retriable = IDEMPOTENT_METHODS.has(method) || options.idempotent === true;
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const deadline = Date.now() + this.#budgetMs;
 
     for (let attempt = 0; ; attempt++) {
       options.signal?.throwIfAborted();
@@ -131,21 +148,28 @@ export class BandClient {
           headers,
           body,
           signal: options.signal,
-          timeoutMs: this.#timeoutMs,
+          timeoutMs: Math.max(1, Math.min(this.#timeoutMs, deadline - Date.now())),
+          maxBodyBytes: this.#maxBodyBytes,
         });
-        if (response.statusCode < 300) return parseSuccess(response.statusCode, response.text);
+        if (response.statusCode < 300) return parseSuccess(operation, response, attempt);
         failure = parseFailure(operation, response.statusCode, response.text, attempt, response.headers["retry-after"]);
         // A 429 was refused before any work happened, so even a POST can be sent again.
         if (response.statusCode === 429 || (response.statusCode >= 500 && retriable)) {
           waitMs = failure.retryAfter !== undefined ? failure.retryAfter * 1000 : this.#backoff(attempt);
         }
       } catch (error) {
+        if (error instanceof BandApiError) throw error;
         if (options.signal?.aborted) throw options.signal.reason;
+        // Not retried: the same request would bring the same answer.
+        if (error instanceof ResponseTooLarge) {
+          throw new BandApiError(operation, error.statusCode, "response_too_large", `its answer is larger than ${error.limit / 1024 / 1024} MB, so it was not read`, undefined, undefined, attempt);
+        }
         failure = new BandApiError(operation, 0, networkCode(error), describeNetworkError(error), undefined, undefined, attempt);
         // A request that never connected cannot have landed; otherwise only idempotent calls are resent.
         if (retriable || failure.code === "ECONNREFUSED") waitMs = this.#backoff(attempt);
       }
       if (waitMs === undefined || attempt >= this.#retry.maxRetries || waitMs > this.#retry.maxRetryAfterMs) throw failure;
+      if (Date.now() + waitMs + MIN_ATTEMPT_MS > deadline) throw outOfTime(failure, this.#budgetMs);
       this.options.log.debug(`retrying ${operation} after ${failure.status || failure.code}`, { attempt: attempt + 1, waitMs });
       await sleep(waitMs, options.signal);
     }
@@ -195,9 +219,21 @@ function encodeSegment(name: string, value: string): string {
   return encodeURIComponent(value);
 }
 
-function parseSuccess<T>(status: number, text: string): BandResult<T> {
+function parseSuccess<T>(operation: OperationId, response: Exchange, retries: number): BandResult<T> {
+  const { statusCode: status, text } = response;
   if (status === 204 || text.trim() === "") return { status, data: null as T };
-  const json = JSON.parse(text) as { data?: T; metadata?: Record<string, unknown>; meta?: Record<string, unknown> };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Reported below, with what came instead.
+  }
+  if (parsed === null || typeof parsed !== "object") {
+    const type = response.headers["content-type"];
+    const shown = escapeControls(JSON.stringify(text.slice(0, 80)));
+    throw new BandApiError(operation, status, "not_json", `answered HTTP ${status} with ${type ? `content type ${String(type).slice(0, 80)}` : "no content type"}, not JSON; it began ${shown}`, undefined, undefined, retries);
+  }
+  const json = parsed as { data?: T; metadata?: Record<string, unknown>; meta?: Record<string, unknown> };
   const metadata = json.metadata ?? json.meta;
   return { status, data: (json.data ?? null) as T, ...(metadata ? { metadata } : {}) };
 }
@@ -229,6 +265,12 @@ function parseFailure(operation: OperationId, status: number, text: string, retr
   }
   const retryAfter = parseRetryAfter(Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader) ?? retryAfterBody;
   return new BandApiError(operation, status, code, message?.slice(0, 300), requestId, details, retries, retryAfter);
+}
+
+/** The failure, saying the call ran out of its time budget (so no further retry was tried). */
+function outOfTime(failure: BandApiError, budgetMs: number): BandApiError {
+  const why = `${failure.bandMessage ?? failure.code ?? "no answer"}; gave up after ${Math.round(budgetMs / 1000)} s`;
+  return new BandApiError(failure.operation, failure.status, failure.code, why, failure.requestId, failure.details, failure.retries, failure.retryAfter);
 }
 
 export function parseRetryAfter(value: string | undefined): number | undefined {

@@ -1,5 +1,6 @@
 import { BandApiError, type BandClient } from "../band/http.js";
 import { renderMessage } from "../band/mentions.js";
+import { INBOX_CONTENT_CHARS, cutText, readWholeMessage } from "../bounds.js";
 import { cursorPages } from "../band/pages.js";
 import type { Participant, Participants } from "../band/participants.js";
 import type { Logger } from "../log.js";
@@ -64,7 +65,7 @@ export function toInboxMessage(message: BandMessage, chatId: string, chatTitle: 
     chat_id: chatId,
     ...(chatTitle ? { chat_title: chatTitle } : {}),
     sender: { id: message.sender_id, ...(name ? { name } : {}), ...(handle ? { handle } : {}), type: message.sender_type },
-    content: renderMessage(message, participants).content,
+    content: cutText(renderMessage(message, participants).content, INBOX_CONTENT_CHARS, readWholeMessage(chatId)),
     message_type: message.message_type,
     mentions: (message.metadata?.mentions ?? []).map((m) => ({
       id: m.id,

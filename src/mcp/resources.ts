@@ -1,6 +1,7 @@
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { App } from "../app.js";
+import { outgoing } from "../bounds.js";
 import { transcript } from "../inbox/sync.js";
 
 const JSON_TYPE = "application/json";
@@ -16,7 +17,9 @@ export function registerResources(server: McpServer, app: App): () => void {
   // Contents and failures both leave the process, so both are masked (Band's words can carry the key).
   const json = async (uri: string, value: unknown) => {
     try {
-      return { contents: [{ uri, mimeType: JSON_TYPE, text: app.redact(JSON.stringify(await value)) }] };
+      const sent = outgoing(await value, app.redact);
+      if (!sent) throw new Error(`${uri} is too large to send: read it through the tools, a page at a time.`);
+      return { contents: [{ uri, mimeType: JSON_TYPE, text: sent.text }] };
     } catch (error) {
       throw new Error(app.redact(error instanceof Error ? error.message : String(error)));
     }

@@ -1,4 +1,5 @@
 import { BandApiError } from "../band/http.js";
+import { OPERATIONS } from "../band/generated/operations.js";
 import { ToolError } from "../errors.js";
 import { MentionError } from "../band/mentions.js";
 import { InboxOffError, UnknownChatError } from "../inbox/errors.js";
@@ -64,9 +65,18 @@ function describeBandError(error: BandApiError, tool: ToolDefinition, params: Re
   const said = error.bandMessage ? ` Band said: "${error.bandMessage}".` : "";
   const ref = error.requestId ? ` (request id ${error.requestId})` : "";
   const retried = error.retries > 0 ? ` It was retried ${error.retries} time${error.retries === 1 ? "" : "s"}.` : "";
+  // A request that reached Band but whose answer was lost or unreadable may have been carried out.
+  const mayHaveLanded =
+    OPERATIONS[error.operation].method !== "GET" && error.code !== "ECONNREFUSED"
+      ? " It may have been carried out on Band all the same: check (with the matching list or get tool) before calling again."
+      : "";
   switch (true) {
+    case error.code === "not_json":
+      return `Band ${error.bandMessage}. That is usually a proxy, a login page or a wrong BAND_BASE_URL rather than Band's API: check BAND_BASE_URL and the proxy settings.${mayHaveLanded}`;
+    case error.code === "response_too_large":
+      return `Band's answer to ${error.operation} was too large: ${error.bandMessage}. Ask for less (a smaller limit or page_size).${mayHaveLanded}`;
     case error.status === 0:
-      return `Could not reach Band (${error.bandMessage ?? error.code}).${retried} Check the network and BAND_BASE_URL (or the proxy settings), then try again; band_status shows the connection.`;
+      return `Could not reach Band (${error.bandMessage ?? error.code}).${retried}${mayHaveLanded} Check the network and BAND_BASE_URL (or the proxy settings), then try again; band_status shows the connection.`;
     case error.status === 401:
       return `Band rejected the API key (401 Unauthorized)${ref}. Set ${ctx.keyVariable} to a valid key and restart the server.`;
     case error.status === 403: {

@@ -1,9 +1,18 @@
 import { renderMessage, type BandMessage } from "../band/mentions.js";
+import { READ_CONTENT_CHARS, READ_LIMIT_NOTE, cutText } from "../bounds.js";
 import type { ToolContext } from "./define.js";
 
-/** Renders a page of one chat's messages, fetching the (cached) participants only when a token needs them. */
+/**
+ * Renders a page of one chat's messages, fetching the (cached) participants only when a token needs them, and
+ * bounds each message's content.
+ */
 export async function renderMessages<T extends BandMessage>(ctx: ToolContext, chatId: string, messages: readonly T[]): Promise<T[]> {
-  if (!messages.some((m) => typeof m.content === "string" && m.content.includes("@[["))) return [...messages];
-  const participants = await ctx.participants.list(chatId, ctx.signal);
-  return messages.map((m) => renderMessage(m, participants));
+  const needsParticipants = messages.some((m) => typeof m.content === "string" && m.content.includes("@[["));
+  const participants = needsParticipants ? await ctx.participants.list(chatId, ctx.signal) : [];
+  return messages.map((m) => bounded(renderMessage(m, participants)));
+}
+
+function bounded<T extends BandMessage>(message: T): T {
+  if (typeof message.content !== "string" || message.content.length <= READ_CONTENT_CHARS) return message;
+  return { ...message, content: cutText(message.content, READ_CONTENT_CHARS, READ_LIMIT_NOTE) };
 }

@@ -3,7 +3,9 @@ import type { BandClient } from "../band/http.js";
 import type { Participants } from "../band/participants.js";
 import type { LiveInbox, StatusReport } from "../inbox/live.js";
 import type { Logger } from "../log.js";
-import { redactJson, type Redact } from "../redact.js";
+import { MAX_LINE_BYTES, outgoing, outgoingText } from "../bounds.js";
+import { ToolError } from "../errors.js";
+import type { Redact } from "../redact.js";
 import type { ToolContext, ToolDefinition } from "./define.js";
 import { describeFailure } from "./errors.js";
 
@@ -59,9 +61,12 @@ export async function runTool(
   try {
     const result = await tool.handler(params as never, ctx);
     deps.log.debug(`${tool.name} ok`, { ms: Date.now() - started });
-    if (typeof result === "string") return { ok: true, value: result, text: deps.redact(result) };
-    const clean = redactJson(result as Record<string, unknown>, deps.redact);
-    return { ok: true, value: clean.value, text: clean.text };
+    if (typeof result === "string") return { ok: true, value: result, text: outgoingText(result, deps.redact) };
+    const sent = outgoing(result as Record<string, unknown>, deps.redact);
+    if (sent) return { ok: true, value: sent.value, text: sent.text };
+    const text = `${tool.name}'s result is too large to send (over ${MAX_LINE_BYTES / 1024 / 1024} MB even with long texts cut): ask for fewer items, e.g. a smaller limit or page_size.`;
+    deps.log.warn(`${tool.name} result too large to send`, { ms: Date.now() - started });
+    return { ok: false, error: new ToolError(text), text };
   } catch (error) {
     const keyVariable = tool.toolset === "human" ? "BAND_USER_KEY" : deps.agentKeyVariable;
     const text = deps.redact(describeFailure(error, tool, params, { keyVariable }));

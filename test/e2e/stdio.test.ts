@@ -166,6 +166,21 @@ describe("the built server over stdio", () => {
     }
   });
 
+  it("says why and exits within 2 s when a stdin line is over the transport's 10 MB limit", async () => {
+    const child = spawn(process.execPath, [CLI], { env: env({ BAND_LOG_LEVEL: "info" }), stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (c) => (stderr += c));
+    await waitFor(() => stderr.includes("ready on stdio"), "server ready");
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const written = new Promise<void>((resolve) => child.stdin.write(`{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":"${"x".repeat(11 * 1024 * 1024)}"}}\n`, () => resolve()));
+    child.stdin.on("error", () => undefined);
+    await Promise.race([written, exited]);
+    const sentAt = Date.now();
+    expect(await exited).toBe(0);
+    expect(Date.now() - sentAt).toBeLessThan(2_000);
+    expect(stderr).toMatch(/ERROR band-mcp: stdin can no longer be read: .*maximum size/);
+  });
+
   it("exits within 2 s on SIGTERM", async () => {
     const { transport, client } = await spawnClient();
     await waitConnected(client);

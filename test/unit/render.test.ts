@@ -12,7 +12,8 @@ describe("renderMessage", () => {
     const content = "@[[".repeat(350_000);
     const started = performance.now();
     const rendered = renderMessage({ id: "m1", content: `${content} @[[id-bob]]` }, [bob]).content;
-    expect(performance.now() - started).toBeLessThan(500);
+    // Linear: tens of milliseconds (a loaded CI machine may take more); the unbounded pattern took minutes.
+    expect(performance.now() - started).toBeLessThan(3_000);
     expect(rendered.endsWith(" @bob")).toBe(true);
   });
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { App } from "../app.js";
 import { BandApiError } from "../band/http.js";
+import { MentionError } from "../band/mentions.js";
 import { ToolError } from "../errors.js";
 import type { InboxMessage } from "../inbox/live.js";
 import { SessionInbox } from "../inbox/session.js";
@@ -119,7 +120,8 @@ function failure(outcome: ToolOutcome & { ok: false }, isSend: boolean): RestRep
     if (e.status === 400 || e.status === 422) return error(400, e.code ?? "rejected", outcome.text + suffix, sent);
     return error(503, e.status === 0 ? "band_unreachable" : "band_unavailable", outcome.text + suffix, sent);
   }
-  if (e instanceof ToolError) return error(400, "bad_request", outcome.text, isSend ? { maybe_sent: false } : {});
+  // Arguments the caller must fix; a mention that names nobody in the room is one of them.
+  if (e instanceof ToolError || e instanceof MentionError) return error(400, "bad_request", outcome.text, isSend ? { maybe_sent: false } : {});
   return error(503, "failed", outcome.text, isSend ? { maybe_sent: true } : {});
 }
 

@@ -3,10 +3,12 @@
  * loop with the runner's MCP client: started by bench/fake-band.ts with `node --import tsx`, driven over IPC.
  */
 import { startFakeBand } from "../test/fake-band/index.js";
-import { now, STAMP_PREFIX, type CommandName, type Commands, type Reply, type Request } from "./protocol.js";
+import { answerNextMessage } from "../test/helpers/peer.js";
+import { now, STAMP_PREFIX, type CommandName, type Commands, type HubAgent, type Reply, type Request } from "./protocol.js";
 
 const fake = await startFakeBand();
 const posted: string[] = [];
+const hub: HubAgent[] = [];
 
 const mention = (roomId: string, content: string) => {
   const message = fake.postMessage(roomId, { senderId: fake.user.id, content, mentions: [fake.agent.id] });
@@ -26,6 +28,23 @@ const handlers: Handlers = {
     return { id: mention(roomId, `${STAMP_PREFIX}${sentAt}`).id, sentAt };
   },
   clock: () => now(),
+  hubWorld: ({ agents, rooms }) => {
+    for (let a = 0; a < agents; a++) {
+      const agent = fake.addAgent({ name: `Hub agent ${a + 1}`, handle: `alice/hub-${a + 1}` });
+      const roomIds = Array.from({ length: rooms }, (_, r) => fake.createRoom({ ownerId: fake.user.id, memberIds: r === 0 ? [agent.id, fake.peer.id] : [agent.id] }).id);
+      hub.push({ id: agent.id, key: agent.key, roomIds });
+    }
+    return hub;
+  },
+  hubJoined: () => hub.filter((a) => a.roomIds.every((id) => fake.socket.isJoined(a.id, `chat_room:${id}`))).length,
+  postStampedTo: ({ roomId, agentId }) => {
+    const sentAt = now();
+    return { id: fake.postMessage(roomId, { senderId: fake.user.id, content: `${STAMP_PREFIX}${sentAt}`, mentions: [agentId] }).id, sentAt };
+  },
+  answerNext: ({ roomId, askerId }) => {
+    answerNextMessage(fake, { roomId, askerId, content: "bench answer" });
+    return null;
+  },
   deliveries: () => {
     let processed = 0;
     let neverClaimed = 0;

@@ -9,6 +9,12 @@ export interface World {
   roomId: string;
 }
 
+export interface HubAgent {
+  id: string;
+  key: string;
+  roomIds: string[];
+}
+
 /** What the fake's own records say about the messages it was asked to post. */
 export interface DeliveryReport {
   posted: number;
@@ -32,6 +38,17 @@ export interface Commands {
   /** The fake's clock, for estimating the offset to the runner's. */
   clock: { args: Record<string, never>; result: number };
   deliveries: { args: Record<string, never>; result: DeliveryReport };
+  /**
+   * The hub's world: `agents` more agents, each alone (with the user) in `rooms` rooms of its own, and the
+   * seeded peer in each agent's first room (to answer sync sends).
+   */
+  hubWorld: { args: { agents: number; rooms: number }; result: HubAgent[] };
+  /** How many of the hub world's agents have joined every one of their rooms. */
+  hubJoined: { args: Record<string, never>; result: number };
+  /** Like postStamped, mentioning a given agent. */
+  postStampedTo: { args: { roomId: string; agentId: string }; result: { id: string; sentAt: number } };
+  /** The seeded peer answers `askerId`'s next message in the room the moment it is posted. */
+  answerNext: { args: { roomId: string; askerId: string }; result: null };
   /** Forgets request and frame records and posted ids (long runs would otherwise grow them). */
   forget: { args: Record<string, never>; result: null };
 }

@@ -13,6 +13,7 @@ import { machine, readPrevious, table, toResults, writeResults, type Figure } fr
 import { backlog } from "./scenarios/backlog.js";
 import { channelLatency } from "./scenarios/channel.js";
 import { coldStarts } from "./scenarios/coldstart.js";
+import { hubVersusProcesses } from "./scenarios/hub.js";
 import { latency } from "./scenarios/latency.js";
 import { scale } from "./scenarios/scale.js";
 import { throughput } from "./scenarios/throughput.js";
@@ -28,6 +29,7 @@ const scenarios: [string, () => Promise<Figure[]>][] = [
   ["throughput", () => throughput(20_000, 20, Number(process.env.BENCH_RUNS ?? 3))],
   ["backlog drain", () => backlog(10_000, 100)],
   ["scale", () => scale(1_000)],
+  ["hub", () => hubVersusProcesses(50, 20, 200, 50)],
 ];
 
 const only = process.argv.slice(2);

@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { FakeBandProcess } from "../fake-band.js";
+import { now, STAMP_PREFIX, type HubAgent } from "../protocol.js";
+import { percentile, type Figure } from "../report.js";
+import { CLI, markProcessed, rssMb, status, waitForMessages } from "../server.js";
+import { clockOffset, sleep } from "../session.js";
+
+const STAMP = new RegExp(`${STAMP_PREFIX}([0-9.]+)`);
+const TOKEN = `bench-${"t".repeat(32)}`;
+
+/**
+ * The hub side by side with its alternative, against one fake Band: `agents` agents × `rooms` rooms each in one
+ * `--http` process (time to all connected and joined, RSS per agent, push → delivery with every agent live, and
+ * the REST sync send's round trip against a scripted peer), then the same agents as that many single-agent
+ * stdio processes (start time, total RSS).
+ */
+export async function hubVersusProcesses(agents: number, rooms: number, samples: number, syncSamples: number): Promise<Figure[]> {
+  const fake = await FakeBandProcess.start();
+  const children: ChildProcess[] = [];
+  const clients: Client[] = [];
+  try {
+    const world = await fake.send("hubWorld", { agents, rooms });
+    const base = { PATH: process.env.PATH ?? "", BAND_BASE_URL: fake.world.url, BAND_WS_URL: fake.world.wsUrl, BAND_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn" };
+    const allJoined = (what: string) => until(async () => (await fake.send("hubJoined", {})) === agents, what);
+
+    const hubStarted = now();
+    const keys = Object.fromEntries(world.map((a, i) => [`BAND_API_KEY_${label(i).toUpperCase()}`, a.key]));
+    const hub = spawn(process.execPath, [CLI, "--http", "--port", "0"], { env: { ...base, ...keys, BAND_MCP_HTTP_TOKEN: TOKEN }, stdio: ["ignore", "ignore", "pipe"] });
+    children.push(hub);
+    const origin = await listeningOrigin(hub);
+    await allJoined(`${agents} agents joined in the hub`);
+    const hubJoinedMs = now() - hubStarted;
+    await sleep(1_000);
+    const hubRss = rssMb(hub.pid!);
+
+    for (let i = 0; i < agents; i++) clients.push(await connect(`${origin}/agents/${label(i)}/mcp`));
+    const latencies = await pushToDelivery(fake, world, clients, samples);
+    const syncTimes = await syncRoundTrips(fake, origin, world[0]!, syncSamples);
+    for (const c of clients.splice(0)) await c.close().catch(() => undefined);
+    await stop(hub);
+    await until(async () => (await fake.send("hubJoined", {})) === 0, "the hub's sockets gone");
+
+    const procsStarted = now();
+    const procs = world.map((a) => spawn(process.execPath, [CLI], { env: { ...base, BAND_API_KEY: a.key }, stdio: ["pipe", "ignore", "pipe"] }));
+    children.push(...procs);
+    for (const p of procs) p.stderr!.resume();
+    await allJoined(`${agents} single-agent processes joined`);
+    const procsJoinedMs = now() - procsStarted;
+    await sleep(1_000);
+    const procsRss = procs.reduce((sum, p) => sum + rssMb(p.pid!), 0);
+    await Promise.all(procs.map(stop));
+
+    const setup = `${agents} agents × ${rooms} rooms`;
+    return [
+      { key: "hub_connected_ms", label: `hub: ${setup} → all connected, joined`, value: hubJoinedMs, unit: "ms", note: "spawn of one --http process → the fake Band sees every agent joined to every room" },
+      { key: "hub_rss_mb", label: `hub RSS, ${agents} agents`, value: hubRss, unit: "MB" },
+      { key: "hub_rss_per_agent_mb", label: "hub RSS per agent", value: hubRss / agents, unit: "MB" },
+      { key: "hub_latency_p50_ms", label: `hub push→delivery p50, ${agents} live`, value: percentile(latencies, 50), unit: "ms", note: `${samples} samples round-robin over every agent's MCP endpoint (Streamable HTTP)` },
+      { key: "hub_latency_p99_ms", label: `hub push→delivery p99, ${agents} live`, value: percentile(latencies, 99), unit: "ms" },
+      { key: "procs_connected_ms", label: `${agents} processes: all connected, joined`, value: procsJoinedMs, unit: "ms", note: `the same ${setup} as ${agents} single-agent stdio processes, spawned at once` },
+      { key: "procs_rss_mb", label: `${agents} processes: total RSS`, value: procsRss, unit: "MB" },
+      { key: "hub_rss_ratio", label: "hub RSS / processes' RSS", value: hubRss / procsRss, unit: "x" },
+      { key: "hub_start_ratio", label: "hub start / processes' start", value: hubJoinedMs / procsJoinedMs, unit: "x" },
+      { key: "sync_rtt_p50_ms", label: "REST sync send round trip p50", value: percentile(syncTimes, 50), unit: "ms", note: `${syncSamples} POST …/messages/sync, a scripted peer answering at once (polled every 1 ms)` },
+      { key: "sync_rtt_p99_ms", label: "REST sync send round trip p99", value: percentile(syncTimes, 99), unit: "ms" },
+    ];
+  } finally {
+    for (const c of clients) await c.close().catch(() => undefined);
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    await fake.close();
+  }
+}
+
+const label = (i: number) => `a${String(i + 1).padStart(2, "0")}`;
+
+async function pushToDelivery(fake: FakeBandProcess, world: HubAgent[], clients: Client[], samples: number): Promise<number[]> {
+  const offset = await clockOffset(fake);
+  const latencies: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const agent = world[i % world.length]!;
+    const client = clients[i % clients.length]!;
+    const waiting = waitForMessages(client, { max: 1, timeoutSeconds: 10 });
+    // Over HTTP each request has its own connection: give the wait a moment to be registered before the push.
+    await status(client);
+    await sleep(2);
+    await fake.send("postStampedTo", { roomId: agent.roomIds[i % agent.roomIds.length]!, agentId: agent.id });
+    const { messages } = await waiting;
+    const receivedAt = now();
+    const stamp = messages[0] && STAMP.exec(messages[0].content);
+    if (!stamp) throw new Error(`hub latency sample ${i}: expected a stamped message, got ${JSON.stringify(messages)}`);
+    latencies.push(receivedAt - (Number(stamp[1]) - offset));
+    await markProcessed(client, messages[0]!);
+  }
+  return latencies.sort((a, b) => a - b);
+}
+
+async function syncRoundTrips(fake: FakeBandProcess, origin: string, asker: HubAgent, samples: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    await fake.send("answerNext", { roomId: asker.roomIds[0]!, askerId: asker.id });
+    const started = now();
+    const response = await fetch(`${origin}/agents/${label(0)}/messages/sync`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ chat_id: asker.roomIds[0], content: `question ${i}`, mentions: ["alice/reviewer"], timeout_seconds: 10 }),
+    });
+    const body = (await response.json()) as { reply: unknown };
+    times.push(now() - started);
+    if (response.status !== 200 || !body.reply) throw new Error(`sync send ${i}: ${response.status} ${JSON.stringify(body)}`);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+async function connect(url: string): Promise<Client> {
+  const client = new Client({ name: "band-bench-hub", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
+  return client;
+}
+
+function listeningOrigin(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4_000);
+      const match = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (match) resolve(new URL(match[1]!).origin);
+    });
+    child.once("exit", (code) => reject(new Error(`hub exited with ${code}: ${stderr}`)));
+  });
+}
+
+async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = now() + timeoutMs;
+  while (!(await condition())) {
+    if (now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}

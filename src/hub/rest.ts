@@ -37,8 +37,12 @@ const syncBody = z.object({
 
 export const DEFAULT_SYNC_SECONDS = 120;
 
-/** POST /agents/<label>/messages: 202 once Band has the message. Without `mentions`, everyone else in the room. */
-export async function sendMessage(app: App, body: unknown, signal: AbortSignal): Promise<RestReply> {
+/**
+ * POST /agents/<label>/messages: 202 once Band has the message. Without `mentions`, everyone else in the room.
+ * A caller that hangs up does not cancel it: half-sent is worse than sent.
+ */
+export async function sendMessage(app: App, body: unknown): Promise<RestReply> {
+  const signal = new AbortController().signal;
   const parsed = sendBody.safeParse(body);
   if (!parsed.success) return badRequest(parsed.error);
   const { chat_id, content } = parsed.data;

@@ -124,7 +124,7 @@ export async function startHttpServer(target: App | AgentRegistry, options: Http
         if (body.tooLarge) res.setHeader("connection", "close");
         return sendRestError(res, 400, body.tooLarge ? "too_large" : "bad_json", `${body.message} Send one JSON object: {"chat_id", "content", "mentions"}.`);
       }
-      return reply(rest === "/messages" ? await sendMessage(app, body.value, gone.signal) : await sendSync(app, body.value, gone.signal, written));
+      return reply(rest === "/messages" ? await sendMessage(app, body.value) : await sendSync(app, body.value, gone.signal, written));
     }
     return sendRestError(res, 404, "not_found", `Not found: ${req.method} ${rest || "/"} for an agent. Use POST …/messages, POST …/messages/sync, GET …/chats/<chat_id>/transcript, or …/mcp.`);
   };

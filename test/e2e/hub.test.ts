@@ -1,5 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { request } from "node:http";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeBand, type Actor, type FakeBand } from "../fake-band/index.js";
@@ -184,6 +185,32 @@ describe("the hub: several agents in one process", () => {
 
     const silent = await post("/agents/default/messages/sync", { chat_id: fake.room.id, content: "anyone?", mentions: ["alice/reviewer"], timeout_seconds: 1 });
     expect(silent).toMatchObject({ status: 200, body: { reply: null, timed_out: true, message_id: expect.any(String) } });
+  });
+
+  it("gives a sync send's reply back to the inbox when its caller hangs up", async () => {
+    const listener = await mcp("/mcp");
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${hub.base}/agents/default/messages/sync`, { method: "POST", headers: { authorization: `Bearer ${GLOBAL}`, "content-type": "application/json" } });
+      req.on("error", () => undefined);
+      req.end(JSON.stringify({ chat_id: fake.room.id, content: "long question", mentions: ["alice/reviewer"], timeout_seconds: 60 }));
+      // Hang up once the question is on Band (the sync send is then waiting for the reply).
+      const started = Date.now();
+      const poll = setInterval(() => {
+        if (fake.messages(fake.room.id).some((m) => m.content.includes("long question"))) {
+          clearInterval(poll);
+          req.destroy();
+          resolve();
+        } else if (Date.now() - started > 5_000) reject(new Error("the question never reached Band"));
+      }, 5);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const late = fake.postMessage(fake.room.id, { senderId: fake.peer.id, content: "late answer", mentions: [fake.agent.id] });
+    // The second agent's "hello all" (an earlier test) also waits in this inbox.
+    const got = await listener.callTool({ name: "band_wait_for_message", arguments: { timeout_seconds: 5, chat_id: fake.room.id } });
+    const ids = (got.structuredContent as { messages: { id: string }[] }).messages.map((m) => m.id);
+    expect(ids).toContain(late.id);
+    for (const id of ids) await listener.callTool({ name: "band_mark_processed", arguments: { chat_id: fake.room.id, message_id: id } });
+    expect(fake.delivery(late.id, fake.agent.id).status).toBe("processed");
   });
 
   it("answers bad input and unusable agents with the status that says what to fix", async () => {

@@ -3,6 +3,7 @@ import type { App } from "../app.js";
 import { BandApiError } from "../band/http.js";
 import { MentionError } from "../band/mentions.js";
 import { ToolError } from "../errors.js";
+import { InboxOffError, UnknownChatError } from "../inbox/errors.js";
 import type { InboxMessage } from "../inbox/live.js";
 import { SessionInbox } from "../inbox/session.js";
 import { transcript } from "../inbox/sync.js";
@@ -124,8 +125,11 @@ function failure(outcome: ToolOutcome & { ok: false }, isSend: boolean): RestRep
     if (e.status === 400 || e.status === 422) return error(400, e.code ?? "rejected", outcome.text + suffix, sent);
     return error(503, e.status === 0 ? "band_unreachable" : "band_unavailable", outcome.text + suffix, sent);
   }
-  // Arguments the caller must fix; a mention that names nobody in the room is one of them.
-  if (e instanceof ToolError || e instanceof MentionError) return error(400, "bad_request", outcome.text, isSend ? { maybe_sent: false } : {});
+  const notSent = isSend ? { maybe_sent: false } : {};
+  if (e instanceof MentionError) return error(400, "unresolved_mention", outcome.text, notSent);
+  if (e instanceof UnknownChatError) return error(404, "not_found", outcome.text, notSent);
+  if (e instanceof InboxOffError) return error(e.reason === "conflict" ? 409 : 503, e.reason, outcome.text);
+  if (e instanceof ToolError) return error(400, "bad_request", outcome.text, notSent);
   return error(503, "failed", outcome.text, isSend ? { maybe_sent: true } : {});
 }
 

@@ -40,6 +40,8 @@ describe("Claude Code plugin and marketplace", () => {
     expect(report.manifest.warnings).toEqual([]);
     expect(report.provides?.mcpServers).toEqual([expect.objectContaining({ name: "band", target: "npx", args: ["-y", "band-mcp-server", "--channel"] })]);
     expect(report.provides?.skills).toEqual(["band:configure"]);
+    const plugin = JSON.parse(readFileSync(join(root, "plugins/band/.claude-plugin/plugin.json"), "utf8")) as { version: string };
+    expect(plugin.version, "the plugin's version follows the package it runs").toBe(version);
   });
 });
 

@@ -68,7 +68,9 @@ export class Claims {
 
   async #claimOne(message: InboxMessage): Promise<boolean> {
     try {
-      await this.band.call("markAgentMessageProcessing", { path: { chat_id: message.chat_id, id: message.id }, idempotent: true, signal: this.closed });
+      // No abort signal: one long-lived signal shared by hundreds of claims in flight is a listener leak, and on
+      // shutdown the closed dispatcher ends them anyway.
+      await this.band.call("markAgentMessageProcessing", { path: { chat_id: message.chat_id, id: message.id }, idempotent: true });
       return true;
     } catch (error) {
       if (this.closed.aborted) return false;
@@ -83,6 +85,10 @@ export class Claims {
   list(chatId?: string): InboxMessage[] {
     const messages = [...this.#inFlight.values()].map((entry) => entry.message);
     return chatId === undefined ? messages : messages.filter((m) => m.chat_id === chatId);
+  }
+
+  has(id: string): boolean {
+    return this.#inFlight.has(id);
   }
 
   /** Stops tracking messages put back in the inbox; returns those that were in flight here. */

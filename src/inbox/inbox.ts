@@ -247,8 +247,9 @@ export class Inbox {
     return this.#allHeld || this.#heldChats.has(chatId);
   }
 
-  /** Removes a queued message that was settled elsewhere; true when it was queued here. */
-  withdraw(id: string): boolean {
+  /** Removes a queued message of a chat that was settled elsewhere; true when it was queued here. */
+  withdraw(id: string, chatId: string): boolean {
+    if (!this.#queuedPerChat.has(chatId)) return false;
     const index = this.#queue.findIndex((m) => m.id === id);
     if (index < 0) return false;
     const [message] = this.#queue.splice(index, 1);

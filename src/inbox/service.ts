@@ -189,8 +189,9 @@ export class LiveService implements LiveInbox {
   }
 
   #settle(chatId: string, messageId: string, outcome: Outcome, signal?: AbortSignal): Promise<{ id: string; status: string }> {
-    // Marked while still queued here: it is settled, so nobody else is handed it.
-    if (this.#inbox.withdraw(messageId)) this.#inbox.deliveredTotal++;
+    // Marked while still queued here: it is settled, so nobody else is handed it. (A message in flight is not
+    // queued: skipping the look-up keeps a mark O(1) under a full inbox.)
+    if (!this.#claims.has(messageId) && this.#inbox.withdraw(messageId, chatId)) this.#inbox.deliveredTotal++;
     return this.#claims.settle(chatId, messageId, outcome, signal);
   }
 
@@ -204,7 +205,7 @@ export class LiveService implements LiveInbox {
     if (event.type !== "message_updated") return this.#rooms.apply(event);
     // Band's delivery status for us: settled elsewhere while queued here → it leaves; else note the attempt.
     const mine = this.#link.agent ? event.deliveries[this.#link.agent.id] : undefined;
-    if (mine?.status === "processed") this.#inbox.withdraw(event.messageId);
+    if (mine?.status === "processed") this.#inbox.withdraw(event.messageId, event.roomId);
     else if (mine?.attempt !== undefined) this.#inbox.annotate(event.messageId, mine.attempt);
   }
 }

@@ -115,8 +115,9 @@ describe("Inbox bounds, waits, holds and push sinks", () => {
     inbox.offer(msg("a"));
     inbox.offer(msg("b"));
     inbox.annotate("b", 3);
-    expect(inbox.withdraw("a")).toBe(true);
-    expect(inbox.withdraw("a")).toBe(false);
+    expect(inbox.withdraw("a", "c1")).toBe(true);
+    expect(inbox.withdraw("a", "c1")).toBe(false);
+    expect(inbox.withdraw("b", "other-chat")).toBe(false);
     expect(inbox.peek()).toEqual([expect.objectContaining({ id: "b", attempt: 3 })]);
   });
 });

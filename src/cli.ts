@@ -220,7 +220,7 @@ async function runSandbox(where: { port: number }): Promise<void> {
  * `--sandbox`: an embedded local Band, and the environment that points the server at it as the demo agent.
  * The real account's keys (and any proxy) are left out, so they never reach the sandbox.
  */
-async function embedSandbox(where: { port: number }): Promise<Record<string, string | undefined>> {
+async function embedSandbox(where: { port: number }): Promise<{ env: Record<string, string | undefined>; chatUrl: string }> {
   const { startSandbox } = await loadSandbox();
   const sandbox = await startSandbox({ port: where.port, fallbackToFreePort: true });
   const { agent, people } = sandbox.demo;
@@ -231,7 +231,7 @@ async function embedSandbox(where: { port: number }): Promise<Record<string, str
   // The only Band is on loopback: a proxy would only be in the way.
   for (const name of ["BAND_AGENT_KEY", "THENVOI_API_KEY", "BAND_USER_KEY", "BAND_WS_URL", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]) delete env[name];
   for (const name of Object.keys(env)) if (name.startsWith("BAND_API_KEY_")) delete env[name];
-  return env;
+  return { env, chatUrl: sandbox.chatUrl };
 }
 
 function listenProblem(error: unknown, where: { host: string; port: number }): string {
@@ -260,10 +260,10 @@ async function main(argv: string[]): Promise<void> {
     process.exit(await runDoctor(process.env, invocation.flags, (text) => process.stdout.write(text)));
   }
   if (invocation.command === "sandbox") return runSandbox(invocation.sandbox!);
-  const env = invocation.sandbox ? await embedSandbox(invocation.sandbox) : process.env;
+  const sandbox = invocation.sandbox ? await embedSandbox(invocation.sandbox) : undefined;
   let config: Config;
   try {
-    config = loadConfig(env, invocation.flags);
+    config = loadConfig(sandbox?.env ?? process.env, sandbox ? { ...invocation.flags, sandboxChatUrl: sandbox.chatUrl } : invocation.flags);
     // stdio serves one agent; --http all of them.
     if (!invocation.http) config = forAgent(config, invocation.agent);
   } catch (error) {

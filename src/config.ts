@@ -80,6 +80,8 @@ export interface Config {
   channel: boolean;
   /** The channel permission relay: who may approve (lowercase handles without "@", or ids), and where to ask. */
   permission: { approvers: readonly string[]; chatId?: string };
+  /** `--sandbox`: the embedded sandbox's web chat, where the person the agent works with writes. */
+  sandboxChatUrl?: string;
   /** Problems worth a warning that do not stop the server. */
   warnings: string[];
 }
@@ -95,6 +97,8 @@ export interface ConfigFlags {
   inboxMaxBytes?: string;
   logLevel?: string;
   channel?: boolean;
+  /** Set by `--sandbox` itself (no variable): the web chat of the embedded sandbox. */
+  sandboxChatUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -313,6 +317,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     },
     channel,
     permission,
+    ...(flags.sandboxChatUrl ? { sandboxChatUrl: flags.sandboxChatUrl } : {}),
     warnings,
   };
 }

@@ -30,6 +30,8 @@ describe("band-mcp-server --sandbox", () => {
   it("serves stdio on an embedded sandbox: tools, a connected status, and a message posted through the control API delivered", async () => {
     const { client, chatUrl, stderr } = await spawnSandboxServer();
     clients.push(client);
+    // Hosts rarely show stderr: the model learns where the person chats from the server's instructions.
+    expect(client.getInstructions()).toContain(`people write to you from its web chat at ${chatUrl}`);
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["band_wait_for_message", "band_send_message", "band_status"]));
 

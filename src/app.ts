@@ -52,6 +52,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
           participants,
           wsUrl: config.wsUrl,
           key: config.agentKey,
+          keyVariable: config.agentKeyVariable ?? "BAND_API_KEY",
           capacity: config.inboxCapacity,
           maxBytes: config.inboxMaxBytes,
           log,
@@ -71,7 +72,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     participants,
     redact: secretRedactor(secretsOf(config)),
     live,
-    status: () => (live ? Promise.resolve(live.status()) : disabledStatus(agent)),
+    status: () => (live ? Promise.resolve(live.status()) : disabledStatus(agent, config.agentKeyVariable ?? "BAND_API_KEY")),
     async start() {
       await live?.start();
     },
@@ -83,7 +84,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
 }
 
 /** With BAND_LIVE=false there is no socket; the status still proves the key works. */
-async function disabledStatus(agent: BandClient | undefined): Promise<StatusReport> {
+async function disabledStatus(agent: BandClient | undefined, keyVariable: string): Promise<StatusReport> {
   const base: StatusReport = {
     ok: true,
     agent: null,
@@ -100,7 +101,7 @@ async function disabledStatus(agent: BandClient | undefined): Promise<StatusRepo
     const { data } = await agent.call("getAgentMe");
     return { ...base, agent: { id: data.id, name: data.name, handle: data.handle } };
   } catch (error) {
-    const why = error instanceof BandApiError && (error.status === 401 || error.status === 403) ? "Band rejected the agent key: set BAND_API_KEY to a valid key" : `Band is unreachable: ${String(error)}`;
+    const why = error instanceof BandApiError && (error.status === 401 || error.status === 403) ? `Band rejected the agent key: set ${keyVariable} to a valid key` : `Band is unreachable: ${String(error)}`;
     return { ...base, ok: false, detail: why };
   }
 }

@@ -12,6 +12,8 @@ export interface LinkOptions {
   band: BandClient;
   wsUrl: string;
   key: Secret;
+  /** The setting that holds the key (BAND_API_KEY, or BAND_API_KEY_<LABEL> for a hub's agent), named when Band rejects it. */
+  keyVariable?: string;
   log: Logger;
   socketAgent?: HttpAgent;
   heartbeatIntervalMs?: number;
@@ -75,7 +77,7 @@ export class BandLink {
       return "ok";
     } catch (error) {
       if (error instanceof BandApiError && (error.status === 401 || error.status === 403)) {
-        this.setState("unauthorized", `Band rejected the agent key (${error.status}); set BAND_API_KEY to a valid agent key and restart`);
+        this.setState("unauthorized", `Band rejected the agent key (${error.status}); set ${this.options.keyVariable ?? "BAND_API_KEY"} to a valid agent key and restart`);
         return "fatal";
       }
       this.setState("connecting", `cannot reach Band yet: ${error instanceof Error ? error.message : String(error)}`);

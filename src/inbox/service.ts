@@ -18,6 +18,8 @@ export interface LiveServiceOptions {
   participants: Participants;
   wsUrl: string;
   key: Secret;
+  /** The setting that holds the key, named when Band rejects it. */
+  keyVariable?: string;
   capacity: number;
   /** The inbox's bound in bytes, besides its bound in messages. */
   maxBytes: number;

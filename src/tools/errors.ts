@@ -37,7 +37,7 @@ export interface FailureContext {
 /** The one place that turns any failure into the text of an `isError` result. Never includes a raw body. */
 export function describeFailure(error: unknown, tool: ToolDefinition, params: Record<string, unknown>, ctx: FailureContext): string {
   if (error instanceof ToolError) return error.message;
-  if (error instanceof InboxOffError) return describeInboxOff(error);
+  if (error instanceof InboxOffError) return describeInboxOff(error, ctx.keyVariable);
   if (error instanceof MentionError) return describeMentions(error, tool);
   if (error instanceof UnknownChatError) return `You are not in a chat with id "${error.chatId}", so no message can arrive from it. Find your chats with band_list_chats.`;
   if (error instanceof BandApiError) return describeBandError(error, tool, params, ctx);
@@ -54,11 +54,11 @@ function describeMentions(error: MentionError, tool: ToolDefinition): string {
   return `Cannot resolve mentions: ${error.problems.join("; ")}. In this room: ${roster}.`;
 }
 
-function describeInboxOff(error: InboxOffError): string {
+function describeInboxOff(error: InboxOffError, keyVariable: string): string {
   if (error.reason === "conflict") {
     return `The inbox is off: ${error.detail ?? "another process holds this agent's Band connection"}. Band allows one live connection per agent: stop the other band-mcp-server (or SDK agent) using this key, then restart this one. REST tools keep working meanwhile.`;
   }
-  return `The inbox is off: ${error.detail ?? "Band rejected the agent key"}. Set BAND_API_KEY to a valid agent key and restart the server.`;
+  return `The inbox is off: ${error.detail ?? "Band rejected the agent key"}. Set ${keyVariable} to a valid agent key and restart the server.`;
 }
 
 function describeBandError(error: BandApiError, tool: ToolDefinition, params: Record<string, unknown>, ctx: FailureContext): string {

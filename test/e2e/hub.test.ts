@@ -128,6 +128,11 @@ describe("the hub: several agents in one process", () => {
     expect((await heldClient.callTool({ name: "band_get_me", arguments: {} })).structuredContent).toMatchObject({ id: held.id });
     const off = await heldClient.callTool({ name: "band_wait_for_message", arguments: { timeout_seconds: 1 } });
     expect(off.isError).toBe(true);
+    // The agent whose key Band rejects names its own variable.
+    const bad = await mcp("/agents/bad/mcp");
+    expect((await bad.callTool({ name: "band_status", arguments: {} })).structuredContent).toMatchObject({ connection: "unauthorized", detail: expect.stringContaining("BAND_API_KEY_BAD") });
+    const badWait = await bad.callTool({ name: "band_wait_for_message", arguments: { timeout_seconds: 1 } });
+    expect(JSON.stringify(badWait.content)).toContain("BAND_API_KEY_BAD");
   });
 
   it("authenticates with the global token, a per-agent token or a JWT, and says which header to send", async () => {

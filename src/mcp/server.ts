@@ -40,14 +40,14 @@ export function createMcpServer(app: App, session: SessionOptions = {}): McpServ
     hasAgentKey: app.agent !== undefined,
     hasUserKey: app.user !== undefined,
   });
-  registerTools(server, tools, toolDeps(app, session.live ?? app.live));
+  const channel = attachChannel(server, app);
+  registerTools(server, tools, toolDeps(app, session.live ?? channel.live));
   const detachResources = registerResources(server, app);
-  const detachChannel = attachChannel(server, app);
   registerPrompts(server);
   const onclose = server.server.onclose;
   server.server.onclose = () => {
     detachResources();
-    detachChannel();
+    channel.detach();
     onclose?.();
   };
   return server;

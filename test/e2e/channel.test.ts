@@ -164,6 +164,18 @@ describe("channel mode (--channel) with a client that behaves like Claude Code",
     expect(host.verdicts).toEqual([{ request_id: "tbxkq", behavior: "allow" }]);
     await waitFor(() => fake.delivery(yes.id, fake.agent.id).status === "processed", "the answer marked processed");
     expect(host.pushes.map((p) => p.meta.message_id)).not.toContain(yes.id);
+
+    // A blocked wait gets first pick of every message, an answer included: it still becomes the verdict.
+    await host.askPermission({ request_id: "qwert", tool_name: "Write", description: "Edit README.md", input_preview: "" });
+    await waitFor(() => fake.messages(fake.room.id).some((m) => m.sender_id === fake.agent.id && m.content.includes("qwert")), "the second request posted");
+    const waiting = call(host.client, "band_wait_for_message", { timeout_seconds: 10 });
+    await call(host.client, "band_status"); // answered after the wait above is registered: requests run in order
+    const no = mention("no qwert");
+    const waited = await waiting;
+    expect(waited.structured).toMatchObject({ messages: [], timed_out: false });
+    await waitFor(() => host.verdicts.length === 2, "the second verdict");
+    expect(host.verdicts[1]).toEqual({ request_id: "qwert", behavior: "deny" });
+    await waitFor(() => fake.delivery(no.id, fake.agent.id).status === "processed", "the second answer marked processed");
   });
 
   it("ignores a malformed permission request with a log line, and keeps serving", async () => {

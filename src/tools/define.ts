@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { ToolError } from "../errors.js";
 import type { BandClient } from "../band/http.js";
 import type { OperationId } from "../band/generated/operations.js";
 import type { Participants } from "../band/participants.js";
@@ -55,4 +56,29 @@ export function defineTool<In extends Shape, Out extends Shape>(definition: Tool
   return definition;
 }
 
-export { ToolError } from "../errors.js";
+/** What a live tool's handler gets: the context, with an inbox that cannot be missing. */
+export interface LiveToolContext extends ToolContext {
+  live: LiveInbox;
+}
+
+/**
+ * A tool that needs the live inbox: hidden when BAND_LIVE=false, and should it run anyway its caller gets an
+ * actionable error, so the handler itself never checks for a missing inbox.
+ */
+export function defineLiveTool<In extends Shape, Out extends Shape>(
+  definition: Omit<ToolDefinition<In, Out>, "handler" | "needsLive"> & {
+    handler(params: z.infer<z.ZodObject<In>>, ctx: LiveToolContext): Promise<z.infer<z.ZodObject<Out>> | string>;
+  },
+): ToolDefinition<In, Out> {
+  const { handler, ...rest } = definition;
+  return {
+    ...rest,
+    needsLive: true,
+    handler(params, ctx) {
+      if (!ctx.live) throw new ToolError("The live inbox is off (BAND_LIVE=false). Set BAND_LIVE=true and restart to receive messages; band_list_messages still reads chats.");
+      return handler(params, { ...ctx, live: ctx.live });
+    },
+  };
+}
+
+export { ToolError };

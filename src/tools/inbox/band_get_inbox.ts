@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { defineTool } from "../define.js";
-import { inboxMessage, liveOf } from "./schemas.js";
+import { defineLiveTool } from "../define.js";
+import { inboxMessage } from "./schemas.js";
 
 /** A host that drops pushes can leave many in flight: the oldest are the ones to settle first. */
 const IN_FLIGHT_SHOWN = 50;
 
-export default defineTool({
+export default defineLiveTool({
   name: "band_get_inbox",
   toolset: "inbox",
   title: "Peek at the Band inbox",
@@ -21,9 +21,8 @@ export default defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   operations: [],
-  needsLive: true,
   async handler(params, ctx) {
-    const live = liveOf(ctx);
+    const { live } = ctx;
     const messages = live.peek(params.chat_id);
     return { messages, pending: messages.length, in_flight: live.inFlight(params.chat_id).slice(0, IN_FLIGHT_SHOWN) };
   },

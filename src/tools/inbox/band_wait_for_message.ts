@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineTool } from "../define.js";
-import { inboxMessage, liveOf } from "./schemas.js";
+import { defineLiveTool } from "../define.js";
+import { inboxMessage } from "./schemas.js";
 
-export default defineTool({
+export default defineLiveTool({
   name: "band_wait_for_message",
   toolset: "inbox",
   title: "Wait for Band messages",
@@ -21,10 +21,9 @@ export default defineTool({
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   operations: [],
-  needsLive: true,
   async handler(params, ctx) {
     const timeoutMs = params.timeout_seconds * 1000;
-    return liveOf(ctx).wait({
+    return ctx.live.wait({
       timeoutMs,
       max: params.max_messages,
       signal: ctx.signal,

@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { ToolError } from "../../errors.js";
 import { markWithClaim } from "../../inbox/claims.js";
-import type { LiveInbox } from "../../inbox/live.js";
 import type { ToolContext } from "../define.js";
 
 export const inboxMessage = z.object({
@@ -17,12 +15,6 @@ export const inboxMessage = z.object({
 });
 
 export const markResult = { id: z.string(), status: z.string() };
-
-/** The live inbox, or an actionable error when BAND_LIVE=false. */
-export function liveOf(ctx: ToolContext): LiveInbox {
-  if (!ctx.live) throw new ToolError("The live inbox is off (BAND_LIVE=false). Set BAND_LIVE=true and restart to receive messages; band_list_messages still reads chats.");
-  return ctx.live;
-}
 
 /**
  * Marks through the live inbox (which knows its claims); with BAND_LIVE=false, straight through REST. Either way

@@ -1,14 +1,14 @@
 import { z } from "zod";
 import type { InboxMessage, LiveInbox } from "../../inbox/live.js";
-import { ToolError, defineTool } from "../define.js";
+import { ToolError, defineLiveTool } from "../define.js";
 import { chatId } from "../common.js";
-import { inboxMessage, liveOf } from "../inbox/schemas.js";
+import { inboxMessage } from "../inbox/schemas.js";
 import { contentInput, mentionsInput, postMessage, resolveRecipients } from "./send.js";
 
 /** States in which the inbox cannot receive the reply: refuse before sending rather than after. */
 const DEAF = new Set(["conflict", "unauthorized"]);
 
-export default defineTool({
+export default defineLiveTool({
   name: "band_send_and_wait",
   toolset: "messages",
   title: "Ask on Band and wait for the reply",
@@ -29,10 +29,9 @@ export default defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   // The send is band_send_message's operation (each operation belongs to exactly one tool); this tool reuses it.
   operations: [],
-  needsLive: true,
   idSources: { chat_id: "band_list_chats" },
   async handler({ chat_id, content, mentions, timeout_seconds }, ctx) {
-    const live = liveOf(ctx);
+    const { live } = ctx;
     assertCanHear(live);
     const recipients = await resolveRecipients(ctx, chat_id, mentions);
     const awaited = new Set(recipients.map((r) => r.id));

@@ -202,6 +202,11 @@ describe("channel mode (--channel) with a client that behaves like Claude Code",
     const host = await claudeCode(["--sandbox", "--channel", "--port", "0"], {}, false);
     let chatUrl = "";
     await waitFor(() => Boolean((chatUrl = /sandbox chat at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.stderr())?.[1] ?? "")), "the sandbox chat address on stderr");
+    // Claude Code keeps the first 2 KB of the instructions: the channel and sandbox paragraphs both fit.
+    const instructions = host.client.getInstructions() ?? "";
+    expect(instructions).toContain('<channel source="band"');
+    expect(instructions).toContain(chatUrl);
+    expect(instructions.length).toBeLessThanOrEqual(2048);
     const world = (await (await fetch(`${chatUrl}/sandbox/api/world`)).json()) as { agent: { handle: string }; people: { handle: string }[]; rooms: { id: string }[] };
     const [person] = world.people;
     const posted = await fetch(`${chatUrl}/sandbox/api/rooms/${world.rooms[0]!.id}/messages`, {

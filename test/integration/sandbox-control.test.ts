@@ -163,6 +163,28 @@ describe("the sandbox's world and control API", () => {
     await waitFor(() => events.some((e) => e.event === "message" && e.data.id === reply.body.data.id && e.data.sender.type === "Agent"), "the agent's reply");
   });
 
+  it("tells open pages about new rooms, and bounds how many event streams are open", async () => {
+    const { events } = openEvents();
+    await waitFor(async () => {
+      await asAgent(`/chats/${(await teamRoom()).id}/activity`, { working: false });
+      return events.some((e) => e.event === "working");
+    }, "event stream open");
+    const created = (await control("/rooms", { body: { title: "Retro" } })).body;
+    await waitFor(() => events.some((e) => e.event === "room" && e.data.id === created.id && e.data.title === "Retro"), "room event");
+
+    const small = await startSandbox({ port: 0, feed: { maxClients: 1 } });
+    try {
+      const first = await fetch(`${small.url}/sandbox/api/events`);
+      expect(first.status).toBe(200);
+      const second = await fetch(`${small.url}/sandbox/api/events`);
+      expect(second.status).toBe(503);
+      expect(((await second.json()) as any).error.code).toBe("too_many_streams");
+      await first.body?.cancel();
+    } finally {
+      await small.close();
+    }
+  });
+
   it("serves the web chat's files with a policy that allows nothing from other hosts", async () => {
     const page = await fetch(`${sandbox.url}/`);
     expect(page.status).toBe(200);

@@ -114,7 +114,8 @@ const PARSERS: Record<string, (payload: unknown, topicId: string, kind: TopicKin
 };
 
 export function parseBandEvent(kind: TopicKind, topicId: string, event: string, payload: unknown): Parsed {
-  const parser = PARSERS[event];
+  // Own keys only: Band names the event, and "constructor" or "toString" must not find Object.prototype's members.
+  const parser = Object.hasOwn(PARSERS, event) ? PARSERS[event] : undefined;
   return parser ? parser(payload, topicId, kind) : { ok: true, event: { type: "ignored" } };
 }
 
@@ -126,7 +127,8 @@ function parse<S extends z.ZodType>(schema: S, payload: unknown, build: (data: z
 }
 
 export function deliveriesOf(raw: z.infer<typeof deliveryStatus> | null | undefined): Record<string, Delivery> {
-  const out: Record<string, Delivery> = {};
+  // Keys are agent ids from Band: on a plain object, "__proto__" would set the prototype instead of a field.
+  const out: Record<string, Delivery> = Object.create(null) as Record<string, Delivery>;
   for (const [agentId, entry] of Object.entries(raw ?? {})) {
     if (!entry) continue;
     out[agentId] = { ...(entry.status ? { status: entry.status } : {}), ...(entry.current_attempt != null ? { attempt: entry.current_attempt } : {}) };

@@ -30,6 +30,8 @@ export const TOPIC_EVENTS: Record<TopicKind, readonly string[]> = {
 /** `chat_room:abc` → {kind: "room", id: "abc"}; undefined for a topic we never join. */
 export function parseTopic(topic: string): { kind: TopicKind; id: string } | undefined {
   const index = topic.indexOf(":");
-  const kind = index < 0 ? undefined : PREFIXES[topic.slice(0, index)];
+  const prefix = topic.slice(0, index);
+  // Own keys only: Band names the topic, and "constructor:x" must not find Object.prototype's member.
+  const kind = index < 0 || !Object.hasOwn(PREFIXES, prefix) ? undefined : PREFIXES[prefix];
   return kind ? { kind, id: topic.slice(index + 1) } : undefined;
 }

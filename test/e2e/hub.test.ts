@@ -148,6 +148,16 @@ describe("the hub: several agents in one process", () => {
     expect((await post("/mcp", { jsonrpc: "2.0", id: 1, method: "ping" }, SECOND_TOKEN)).status).toBe(403);
     expect((await get(`/agents/second/chats/${fake.room.id}/transcript`, SECOND_TOKEN)).status).toBe(200);
 
+    // A session belongs to the endpoint that opened it: its id is unknown on another agent's.
+    const { client: own, transport } = await connectHttp(`${hub.base}/mcp`, GLOBAL);
+    clients.push(own);
+    const elsewhere = await fetch(`${hub.base}/agents/second/mcp`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${GLOBAL}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-session-id": transport.sessionId!, "mcp-protocol-version": "2025-06-18" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "band_get_me", arguments: {} } }),
+    });
+    expect(elsewhere.status).toBe(404);
+
     const narrow = await jwt({ sub: "billing-service", agents: ["second"] });
     expect((await get(`/agents/second/chats/${fake.room.id}/transcript`, narrow)).status).toBe(200);
     expect((await get(`/agents/default/chats/${fake.room.id}/transcript`, narrow)).status).toBe(403);

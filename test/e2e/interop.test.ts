@@ -1,0 +1,117 @@
+import { createMCPClient } from "@ai-sdk/mcp";
+import { Experimental_StdioMCPTransport } from "@ai-sdk/mcp/mcp-stdio";
+import { MultiServerMCPClient } from "@langchain/mcp-adapters";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startFakeBand, type FakeBand } from "../fake-band/index.js";
+import { waitFor } from "../helpers/harness.js";
+import { CLI, spawnHttpServer, type RunningServer } from "../helpers/http-server.js";
+
+/**
+ * Issue 9: the built server driven by third-party MCP clients that run on Node 20, over stdio and HTTP. They
+ * catch what our own SDK client never will (their own schema handling, result shapes and cancellation).
+ * Each client is reduced to the four things a host does: list tools, call one, wait for a message, give up a wait.
+ */
+interface Driver {
+  tools(): Promise<string[]>;
+  call(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<Record<string, any>>;
+  close(): Promise<void>;
+}
+
+let fake: FakeBand;
+let server: RunningServer | undefined;
+let driver: Driver | undefined;
+
+const env = (): Record<string, string> => ({ PATH: process.env.PATH ?? "", BAND_API_KEY: fake.agent.key, BAND_BASE_URL: fake.url, BAND_WS_URL: fake.wsUrl, BAND_LOG_LEVEL: "warn" });
+
+beforeEach(async () => {
+  fake = await startFakeBand();
+});
+
+afterEach(async () => {
+  await driver?.close().catch(() => undefined);
+  server?.child.kill();
+  await server?.exited;
+  await fake.close();
+  driver = server = undefined;
+});
+
+/** The JSON a tool result carries, whatever shape the client hands back (structured, content blocks or text). */
+function jsonOf(result: unknown): Record<string, any> {
+  if (typeof result === "string") return JSON.parse(result);
+  if (Array.isArray(result)) return jsonOf(result.find((b) => b?.type === "text")?.text ?? "{}");
+  const r = result as { structuredContent?: Record<string, any>; content?: unknown };
+  return r.structuredContent ?? jsonOf(r.content);
+}
+
+async function aiSdk(transport: "stdio" | "http"): Promise<Driver> {
+  const client = await createMCPClient({
+    transport: transport === "stdio" ? new Experimental_StdioMCPTransport({ command: process.execPath, args: [CLI], env: env() }) : { type: "http", url: server!.url },
+  });
+  return {
+    tools: async () => (await client.listTools()).tools.map((t) => t.name),
+    call: async (name, args, signal) => {
+      const tools = await client.tools();
+      return jsonOf(await tools[name]!.execute(args, { toolCallId: "call-1", messages: [], ...(signal ? { abortSignal: signal } : {}) }));
+    },
+    close: () => client.close(),
+  };
+}
+
+async function langChain(transport: "stdio" | "http"): Promise<Driver> {
+  const connection = transport === "stdio" ? { transport: "stdio" as const, command: process.execPath, args: [CLI], env: env() } : { transport: "http" as const, url: server!.url };
+  const client = new MultiServerMCPClient({ mcpServers: { band: connection }, prefixToolNameWithServerName: false, useStandardContentBlocks: false });
+  const tools = await client.getTools();
+  return {
+    tools: async () => tools.map((t) => t.name),
+    call: async (name, args, signal) => jsonOf(await tools.find((t) => t.name === name)!.invoke(args, signal ? { signal } : {})),
+    close: () => client.close(),
+  };
+}
+
+const CLIENTS = { "@ai-sdk/mcp": aiSdk, "@langchain/mcp-adapters": langChain } as const;
+
+/** Over HTTP each client closes the request it gives up, so the server knows; over stdio only LangChain (the SDK) says so. */
+const TELLS_THE_SERVER: Record<string, boolean> = {
+  "@ai-sdk/mcp stdio": false,
+  "@ai-sdk/mcp http": true,
+  "@langchain/mcp-adapters stdio": true,
+  "@langchain/mcp-adapters http": true,
+};
+
+describe.each(Object.keys(CLIENTS) as (keyof typeof CLIENTS)[])("%s", (name) => {
+  it.each(["stdio", "http"] as const)("over %s: lists tools, calls band_status, receives a pushed mention, gives up a wait", async (transport) => {
+    if (transport === "http") server = await spawnHttpServer(env());
+    driver = await CLIENTS[name](transport);
+    const client = driver;
+
+    expect(await client.tools()).toEqual(expect.arrayContaining(["band_status", "band_wait_for_message", "band_send_message"]));
+    await waitFor(async () => {
+      const status = await client.call("band_status", {});
+      return status.connection === "connected" && status.chats_joined >= 1;
+    }, "connected and joined");
+
+    const first = fake.postMessage(fake.room.id, { senderId: fake.user.id, content: "hello from a person", mentions: [fake.agent.id] });
+    const waited = await client.call("band_wait_for_message", { timeout_seconds: 5 });
+    expect(waited.messages.map((m: { id: string }) => m.id)).toEqual([first.id]);
+
+    // Give up a wait the way this client does, then let a message arrive.
+    const abandon = new AbortController();
+    const abandoned = client.call("band_wait_for_message", { timeout_seconds: 3 }, abandon.signal).catch((error: unknown) => error);
+    await new Promise((r) => setTimeout(r, 200));
+    abandon.abort(new Error("the host gave up"));
+    expect(await abandoned).toBeInstanceOf(Error);
+    await new Promise((r) => setTimeout(r, 200));
+    const second = fake.postMessage(fake.room.id, { senderId: fake.user.id, content: "are you there?", mentions: [fake.agent.id] });
+    const tells = TELLS_THE_SERVER[`${name} ${transport}`];
+    const next = await client.call("band_wait_for_message", { timeout_seconds: tells ? 5 : 1 });
+    if (tells) {
+      expect(next.messages.map((m: { id: string }) => m.id)).toEqual([second.id]);
+    } else {
+      // The client drops the request without notifications/cancelled: the server still holds the wait, hands it
+      // the message (claimed on Band, in flight), and that answer goes nowhere. band_get_inbox lists it as in flight.
+      expect(next.messages.map((m: { id: string }) => m.id)).not.toContain(second.id);
+      const inbox = await client.call("band_get_inbox", {});
+      expect(JSON.stringify(inbox)).toContain(second.id);
+    }
+  }, 30_000);
+});

@@ -1,10 +1,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { afterEach, beforeEach } from "vitest";
 import { createApp, type App, type AppOptions } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
 import { createMcpServer } from "../../src/mcp/server.js";
-import type { FakeBand } from "../fake-band/index.js";
+import { startFakeBand, type FakeBand } from "../fake-band/index.js";
 
 export interface Connected {
   client: Client;
@@ -64,6 +65,30 @@ export async function connectInMemory(fake: FakeBand, env: Record<string, string
       await server.close();
       await app.close();
     },
+  };
+}
+
+export type Connect = (env?: Record<string, string>, options?: AppOptions) => Promise<Connected>;
+
+/**
+ * A fresh fake Band for every test of the file (handed to `onStart`), and a `connect` (connectInMemory on it)
+ * whose servers are closed, with the fake, after each test.
+ */
+export function useFakeBand(onStart: (fake: FakeBand) => void): Connect {
+  let fake: FakeBand | undefined;
+  const open: Connected[] = [];
+  beforeEach(async () => {
+    fake = await startFakeBand();
+    onStart(fake);
+  });
+  afterEach(async () => {
+    for (const c of open.splice(0)) await c.close();
+    await fake?.close();
+  });
+  return async (env = {}, options = {}) => {
+    const connected = await connectInMemory(fake!, env, options);
+    open.push(connected);
+    return connected;
   };
 }
 

@@ -1,27 +1,14 @@
 /** Band's control events: agent.control (stop / play / interrupt), a retryable supersede, message_updated. */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startFakeBand, type FakeBand } from "../fake-band/index.js";
-import { call, connectInMemory, waitFor, type Connected } from "../helpers/harness.js";
+import { describe, expect, it } from "vitest";
+import type { FakeBand } from "../fake-band/index.js";
+import { call, untilJoined, useFakeBand, waitFor, type Connected } from "../helpers/harness.js";
 
 let fake: FakeBand;
-const open: Connected[] = [];
-
-beforeEach(async () => {
-  fake = await startFakeBand();
-});
-
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close();
-  await fake.close();
-});
+const connect = useFakeBand((started) => (fake = started));
 
 async function live(): Promise<Connected> {
-  const c = await connectInMemory(fake, { BAND_LIVE: "true" });
-  open.push(c);
-  await waitFor(async () => {
-    const status = await c.app.status();
-    return status.connection === "connected" && status.chats_joined >= 1;
-  }, "connected and joined");
+  const c = await connect({ BAND_LIVE: "true" });
+  await untilJoined(c.app);
   return c;
 }
 

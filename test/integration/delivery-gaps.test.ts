@@ -1,27 +1,14 @@
 /**
  * Ways a message went astray seen from outside (issue 8), each pinned down by a test that failed before the fix.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startFakeBand, type FakeBand } from "../fake-band/index.js";
-import { FAST_RETRY, call, connectInMemory, waitFor, type Connected } from "../helpers/harness.js";
+import { describe, expect, it } from "vitest";
+import type { FakeBand } from "../fake-band/index.js";
+import { FAST_RETRY, call, useFakeBand, waitFor, type Connected } from "../helpers/harness.js";
 
 let fake: FakeBand;
-const open: Connected[] = [];
+const connect = useFakeBand((started) => (fake = started));
 
-beforeEach(async () => {
-  fake = await startFakeBand();
-});
-
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close();
-  await fake.close();
-});
-
-async function live(env: Record<string, string> = {}): Promise<Connected> {
-  const c = await connectInMemory(fake, { BAND_LIVE: "true", ...env });
-  open.push(c);
-  return c;
-}
+const live = (env: Record<string, string> = {}): Promise<Connected> => connect({ BAND_LIVE: "true", ...env });
 
 const post = (roomId: string, text: string) => fake.postMessage(roomId, { senderId: fake.user.id, content: text, mentions: [fake.agent.id] });
 

@@ -1,23 +1,13 @@
 /** Regressions found by the fault-injection suite (test/fault), each pinned down to its smallest case. */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startFakeBand, type FakeBand } from "../fake-band/index.js";
-import { call, connectInMemory, waitFor, type Connected } from "../helpers/harness.js";
+import { describe, expect, it } from "vitest";
+import type { FakeBand } from "../fake-band/index.js";
+import { call, useFakeBand, waitFor, type Connected } from "../helpers/harness.js";
 
 let fake: FakeBand;
-const open: Connected[] = [];
-
-beforeEach(async () => {
-  fake = await startFakeBand();
-});
-
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close();
-  await fake.close();
-});
+const connect = useFakeBand((started) => (fake = started));
 
 async function live(): Promise<Connected> {
-  const c = await connectInMemory(fake, { BAND_LIVE: "true" });
-  open.push(c);
+  const c = await connect({ BAND_LIVE: "true" });
   await waitFor(async () => (await c.app.status()).chats_joined >= 1, "joined");
   return c;
 }

@@ -1,23 +1,14 @@
 import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startFakeBand, type FakeBand } from "../fake-band/index.js";
-import { call, connectInMemory, waitFor, type Connected } from "../helpers/harness.js";
+import { describe, expect, it } from "vitest";
+import type { FakeBand } from "../fake-band/index.js";
+import { call, untilJoined, useFakeBand, waitFor, type Connected } from "../helpers/harness.js";
 
 let fake: FakeBand;
-const open: Connected[] = [];
+const connect = useFakeBand((started) => (fake = started));
 
-async function live(env: Record<string, string> = {}, options = {}): Promise<Connected> {
-  const connected = await connectInMemory(fake, { BAND_LIVE: "true", ...env }, options);
-  open.push(connected);
-  return connected;
-}
+const live = (env: Record<string, string> = {}, options = {}): Promise<Connected> => connect({ BAND_LIVE: "true", ...env }, options);
 
-async function connectedWithRooms(c: Connected, rooms = 1): Promise<void> {
-  await waitFor(async () => {
-    const status = await c.app.status();
-    return status.connection === "connected" && status.chats_joined >= rooms;
-  }, "connected and joined");
-}
+const connectedWithRooms = (c: Connected, rooms = 1): Promise<void> => untilJoined(c.app, rooms);
 
 /** Receives until `count` messages arrived (or a wait times out), acking nothing. */
 async function receive(c: Connected, count: number, args: Record<string, unknown> = {}): Promise<{ id: string; content: string; chat_id: string }[]> {
@@ -32,15 +23,6 @@ async function receive(c: Connected, count: number, args: Record<string, unknown
 }
 
 const post = (text: string, roomId = fake.room.id) => fake.postMessage(roomId, { senderId: fake.user.id, content: text, mentions: [fake.agent.id] });
-
-beforeEach(async () => {
-  fake = await startFakeBand();
-});
-
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close();
-  await fake.close();
-});
 
 describe("live inbox against the fake Band", () => {
   it("delivers a pushed mention with rendered content, claims it, and marks it processed", async () => {

@@ -1,20 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { AppOptions } from "../../src/app.js";
-import { startFakeBand, type FakeBand } from "../fake-band/index.js";
-import { call, connectInMemory, waitFor, type Connected } from "../helpers/harness.js";
+import type { FakeBand } from "../fake-band/index.js";
+import { call, untilJoined, useFakeBand, waitFor, type Connected } from "../helpers/harness.js";
 import { answerNextMessage, type Peer } from "../helpers/peer.js";
 
 let fake: FakeBand;
-const open: Connected[] = [];
+const connect = useFakeBand((started) => (fake = started));
 const peers: Peer[] = [];
 
 async function live(env: Record<string, string> = {}, options: AppOptions = {}): Promise<Connected> {
-  const connected = await connectInMemory(fake, { BAND_LIVE: "true", ...env }, options);
-  open.push(connected);
-  await waitFor(async () => {
-    const status = await connected.app.status();
-    return status.connection === "connected" && status.chats_joined >= 1;
-  }, "connected and joined");
+  const connected = await connect({ BAND_LIVE: "true", ...env }, options);
+  await untilJoined(connected.app);
   return connected;
 }
 
@@ -27,14 +23,8 @@ function peer(options: Parameters<typeof answerNextMessage>[1] = {}): Peer {
 const ask = (c: Connected, args: Record<string, unknown> = {}) =>
   call(c.client, "band_send_and_wait", { chat_id: fake.room.id, content: "is the build green?", mentions: ["@alice/reviewer"], timeout_seconds: 10, ...args });
 
-beforeEach(async () => {
-  fake = await startFakeBand();
-});
-
-afterEach(async () => {
+afterEach(() => {
   for (const p of peers.splice(0)) p.stop();
-  for (const c of open.splice(0)) await c.close();
-  await fake.close();
 });
 
 describe("band_send_and_wait", () => {
@@ -132,8 +122,7 @@ describe("band_send_and_wait", () => {
 
   it("refuses before sending when another process holds the agent's socket", async () => {
     await live();
-    const second = await connectInMemory(fake, { BAND_LIVE: "true" });
-    open.push(second);
+    const second = await connect({ BAND_LIVE: "true" });
     await waitFor(async () => (await second.app.status()).connection === "conflict", "second sees conflict");
     const result = await ask(second);
     expect(result.isError).toBe(true);
@@ -142,8 +131,7 @@ describe("band_send_and_wait", () => {
   });
 
   it("is hidden when the inbox is off (BAND_LIVE=false)", async () => {
-    const c = await connectInMemory(fake, { BAND_LIVE: "false" });
-    open.push(c);
+    const c = await connect({ BAND_LIVE: "false" });
     const { tools } = await c.client.listTools();
     expect(tools.map((t) => t.name)).not.toContain("band_send_and_wait");
     expect(tools.map((t) => t.name)).toContain("band_send_message");

@@ -35,6 +35,8 @@ export interface BandOptions {
   /** Passed to the BandSocketServer: a shorter idle timeout for heartbeat tests, a log sink. */
   socket?: { idleTimeoutMs?: number; log?: (line: string) => void; record?: boolean };
   rest?: RestHooks;
+  /** Refuse new messages past this many (507); unbounded by default. */
+  maxMessages?: number;
   /** Routes outside `/api/`, served before Band's (the sandbox's web chat and control API). */
   extraRoutes?: (store: BandStore) => ExtraRoutes;
 }
@@ -98,7 +100,7 @@ export async function startBand(options: BandOptions = {}): Promise<Band> {
     canJoin: (agentId, topic) => canJoin(store, agentId, topic),
     ...options.socket,
   });
-  const store = new BandStore((agentId, topic, event, payload) => void socket.push(agentId, topic, event, payload));
+  const store = new BandStore((agentId, topic, event, payload) => void socket.push(agentId, topic, event, payload), { maxMessages: options.maxMessages });
 
   const rest = createRestHandler(store, options.rest);
   const extra = options.extraRoutes?.(store);

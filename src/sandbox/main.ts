@@ -9,6 +9,8 @@ import { seedDemo } from "./demo.js";
 import { ChatFeed, type FeedOptions } from "./feed.js";
 
 export const DEFAULT_SANDBOX_PORT = 8790;
+/** Enough for hours of chat; what bounds the memory of a sandbox left running. */
+const MAX_MESSAGES = 20_000;
 
 export interface Sandbox {
   /** BAND_BASE_URL for a server that speaks as the demo agent. */
@@ -27,6 +29,8 @@ export interface SandboxOptions {
   /** When the port is taken, use a free one instead of failing (the embedded sandbox: several hosts may run it). */
   fallbackToFreePort?: boolean;
   feed?: FeedOptions;
+  /** Default 20,000; past it new messages are refused with 507 `storage_full`. */
+  maxMessages?: number;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -37,6 +41,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       port,
       // Runs for hours: keep no per-frame records.
       socket: { record: false },
+      maxMessages: options.maxMessages ?? MAX_MESSAGES,
       extraRoutes: (store) => {
         demo = seedDemo(store);
         feed = new ChatFeed(store, options.feed);

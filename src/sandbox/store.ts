@@ -1,5 +1,5 @@
 import { ContactBook } from "./contacts.js";
-import { invalid, notFound } from "./errors.js";
+import { BandFailure, invalid, notFound } from "./errors.js";
 import { Clock, newApiKey, newId } from "./ids.js";
 import { MemoryBank } from "./memories.js";
 import { TaskBoards } from "./tasks.js";
@@ -165,7 +165,11 @@ export class BandStore {
   #seq = 0;
   #counter = 0;
 
-  constructor(readonly push: Push) {
+  /** `maxMessages`: refuse new messages past this many (a long-running sandbox must not grow without end). */
+  constructor(
+    readonly push: Push,
+    readonly limits: { maxMessages?: number } = {},
+  ) {
     this.contacts = new ContactBook(this);
     this.memories = new MemoryBank(this);
     this.tasks = new TaskBoards(this);
@@ -446,6 +450,9 @@ export class BandStore {
     metadata?: Record<string, unknown>;
   }): MessageRecord {
     const { room, sender } = options;
+    if (this.messagesById.size >= (this.limits.maxMessages ?? Number.POSITIVE_INFINITY)) {
+      throw new BandFailure(507, "storage_full", `This local Band holds at most ${this.limits.maxMessages} messages; restart it for a clean slate.`);
+    }
     const messageType = options.messageType ?? TEXT;
     const mentioned = messageType === TEXT ? (options.mentions ?? []) : [];
     const missing = mentioned.filter((actor) => !options.content.includes(`@[[${actor.id}]]`));

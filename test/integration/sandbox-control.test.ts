@@ -185,6 +185,32 @@ describe("the sandbox's world and control API", () => {
     }
   });
 
+  it("refuses messages past its cap, from people and from the agent alike, and says how to get room", async () => {
+    const small = await startSandbox({ port: 0, maxMessages: 1 });
+    try {
+      const world = (await (await fetch(`${small.url}/sandbox/api/world`)).json()) as any;
+      const room = world.rooms.find((r: any) => r.title === "Team room");
+      const post = () =>
+        fetch(`${small.url}/sandbox/api/rooms/${room.id}/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ as: "grace", content: "@ada/assistant hi" }),
+        });
+      expect((await post()).status).toBe(201);
+      const full = await post();
+      expect(full.status).toBe(507);
+      expect(((await full.json()) as any).error).toMatchObject({ code: "storage_full", message: expect.stringContaining("restart it") });
+      const agentSend = await fetch(`${small.url}/api/v1/agent/chats/${room.id}/messages`, {
+        method: "POST",
+        headers: { "x-api-key": small.agentKey, "content-type": "application/json" },
+        body: JSON.stringify({ message: { content: "hi", mentions: [{ handle: "grace" }] } }),
+      });
+      expect(agentSend.status).toBe(507);
+    } finally {
+      await small.close();
+    }
+  });
+
   it("serves the web chat's files with a policy that allows nothing from other hosts", async () => {
     const page = await fetch(`${sandbox.url}/`);
     expect(page.status).toBe(200);

@@ -24,6 +24,8 @@ export interface MessageView {
   created_at: string;
   /** One entry per mentioned agent: where that agent is with this message. */
   states: { agent_id: string; handle: string; state: MessageState; attempts: number; error?: string }[];
+  /** Grows with every state change, so a reader holding two views of the message keeps the later one. */
+  version: number;
 }
 
 export interface RoomView {
@@ -52,6 +54,11 @@ export function renderMentions(store: BandStore, content: string): string {
 export function messageView(store: BandStore, message: MessageRecord): MessageView {
   const sender = store.actor(message.senderId);
   const states: MessageView["states"] = [];
+  let version = 0;
+  for (const { attempts } of message.deliveries.values()) {
+    // Opening an attempt is one change and closing it another.
+    version += attempts.length * 2 - (attempts[attempts.length - 1]?.status === "processing" ? 1 : 0);
+  }
   for (const mention of message.mentions) {
     if (store.actor(mention.id)?.type !== "Agent" || mention.id === message.senderId) continue;
     const delivery = message.deliveries.get(mention.id);
@@ -73,6 +80,7 @@ export function messageView(store: BandStore, message: MessageRecord): MessageVi
     mentions: message.mentions.map(({ id, handle, name }) => ({ id, handle, name })),
     created_at: message.insertedAt,
     states,
+    version,
   };
 }
 

@@ -25,6 +25,9 @@ const FLAGS = [
   "--disable-sync",
 ];
 
+/** Waits for the page to catch up; generous, because a shared 2-core machine can be slow to render. */
+const PATIENCE = { timeout: 10_000 };
+
 const available = existsSync(CHROMIUM);
 // .ci/run installs chromium and sets this: there, a missing browser is a failure, not a skip.
 if (!available && process.env.REQUIRE_BROWSER_TESTS) throw new Error(`REQUIRE_BROWSER_TESTS is set but there is no browser at ${CHROMIUM}`);
@@ -59,7 +62,7 @@ describe.skipIf(!available)("the sandbox's web chat in headless chromium", () =>
     await page.goto(`${chatUrl}?as=grace`);
     await page.getByLabel("You are", { exact: true }).selectOption({ label: "Grace Hopper (@grace)" });
     await page.getByLabel("Room", { exact: true }).selectOption({ label: "Team room" });
-    await expect.poll(() => page.locator("#connection").textContent()).toBe("Live");
+    await expect.poll(() => page.locator("#connection").textContent(), PATIENCE).toBe("Live");
     // Every control is named for assistive technology, and the message list is a live log.
     const tree = await page.locator("body").ariaSnapshot();
     for (const control of ['combobox "You are"', 'combobox "Room"', 'log "Messages"', 'textbox "Message"', 'button "Send"']) expect(tree).toContain(control);
@@ -69,7 +72,7 @@ describe.skipIf(!available)("the sandbox's web chat in headless chromium", () =>
     await box.click();
     await box.pressSequentially("@ad");
     const options = page.getByRole("listbox", { name: "People to mention" }).getByRole("option");
-    await expect.poll(() => options.allTextContents()).toEqual(["Ada Lovelace @ada", "Assistant @ada/assistant (agent)"]);
+    await expect.poll(() => options.allTextContents(), PATIENCE).toEqual(["Ada Lovelace @ada", "Assistant @ada/assistant (agent)"]);
     await box.press("ArrowDown");
     await box.press("Enter");
     await box.pressSequentially("what is the plan?");
@@ -83,17 +86,17 @@ describe.skipIf(!available)("the sandbox's web chat in headless chromium", () =>
 
     // Handed out means claimed: the page shows it processing, and the agent working.
     const state = page.locator(`[data-id="${asked.id}"] .state`);
-    await expect.poll(() => state.textContent()).toBe("@ada/assistant: processing");
-    await expect.poll(() => page.locator("#working").textContent()).toBe("Assistant is working…");
+    await expect.poll(() => state.textContent(), PATIENCE).toBe("@ada/assistant: processing");
+    await expect.poll(() => page.locator("#working").textContent(), PATIENCE).toBe("Assistant is working…");
 
     await client.callTool({
       name: "band_send_message",
       arguments: { chat_id: asked.chat_id, content: "Ship the sandbox today.", mentions: ["grace"], reply_to_message_id: asked.id },
     });
     const reply = page.locator(".message.from-agent .content");
-    await expect.poll(() => reply.textContent()).toBe("@grace Ship the sandbox today.");
-    await expect.poll(() => state.textContent()).toBe("@ada/assistant: processed");
-    await expect.poll(() => page.locator("#working").textContent()).toBe("");
+    await expect.poll(() => reply.textContent(), PATIENCE).toBe("@grace Ship the sandbox today.");
+    await expect.poll(() => state.textContent(), PATIENCE).toBe("@ada/assistant: processed");
+    await expect.poll(() => page.locator("#working").textContent(), PATIENCE).toBe("");
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "web-chat.png"), fullPage: true });

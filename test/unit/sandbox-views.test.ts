@@ -31,9 +31,16 @@ describe("typed @mentions in the sandbox's chat", () => {
     const { store, ada, agent, grace, room } = world();
     const asked = store.createMessage({ room, sender: grace, content: "hi", mentions: [agent, ada] });
     expect(messageView(store, asked).states).toEqual([{ agent_id: agent.id, handle: "ada/assistant", state: "unprocessed", attempts: 0 }]);
+    const versions = [messageView(store, asked).version];
     store.markProcessing(asked, agent.id);
+    versions.push(messageView(store, asked).version);
     store.completeAttempt(asked, agent.id, { error: "boom" });
+    versions.push(messageView(store, asked).version);
     expect(messageView(store, asked).states[0]).toEqual({ agent_id: agent.id, handle: "ada/assistant", state: "failed", attempts: 1, error: "boom" });
+    store.markProcessing(asked, agent.id);
+    versions.push(messageView(store, asked).version);
+    // Every change is a later version, so a page never lets an older view replace a newer one.
+    expect(versions).toEqual([0, 1, 2, 3]);
     const reply = store.createMessage({ room, sender: agent, content: "done", mentions: [grace] });
     expect(messageView(store, reply)).toMatchObject({ content: `@grace done`, states: [], sender: { handle: "ada/assistant", type: "Agent" } });
   });

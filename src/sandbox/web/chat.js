@@ -79,6 +79,7 @@ function contentNodes(text, mentions) {
 function messageItem(message) {
   const item = node("li", "message");
   item.dataset.id = message.id;
+  item.dataset.version = String(message.version);
   if (message.sender.type === "Agent") item.classList.add("from-agent");
   if (message.message_type !== "text") item.classList.add("event");
   const meta = node("div", "meta");
@@ -110,6 +111,8 @@ function showMessage(message) {
   list.querySelector(".empty")?.remove();
   const item = messageItem(message);
   const existing = list.querySelector(`[data-id="${CSS.escape(message.id)}"]`);
+  // The send's own answer can arrive after the live update that the agent claimed it: keep the later view.
+  if (existing && Number(existing.dataset.version) > message.version) return;
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   if (existing) existing.replaceWith(item);
   else list.append(item);
@@ -121,14 +124,26 @@ async function loadRoom() {
   remember();
   el("room-title").textContent = room ? room.title : "No room";
   el("participants").textContent = room ? `In this room: ${room.participants.map((p) => `${p.name} (@${p.handle})`).join(", ")}` : "";
-  list.replaceChildren();
+  if (list.dataset.room !== room?.id) list.replaceChildren();
   showWorking();
   if (!room) return;
   const { messages } = await api(`/rooms/${encodeURIComponent(room.id)}/messages`);
   if (room.id !== state.roomId) return;
-  list.replaceChildren();
-  if (messages.length === 0) list.append(node("li", "empty", "No messages yet. Say hello, and @mention the agent."));
-  for (const message of messages) showMessage(message);
+  // Reloading the room shown (after a reconnect) keeps any view that live updates made newer meanwhile.
+  const shown = list.dataset.room === room.id ? new Map([...list.querySelectorAll("[data-id]")].map((item) => [item.dataset.id, item])) : new Map();
+  list.dataset.room = room.id;
+  list.replaceChildren(
+    ...messages.map((message) => {
+      const kept = shown.get(message.id);
+      return kept && Number(kept.dataset.version) > message.version ? kept : messageItem(message);
+    }),
+  );
+  // …and the messages that arrived live after the history was read.
+  const fetched = new Set(messages.map((m) => m.id));
+  const last = messages.at(-1)?.created_at ?? "";
+  for (const [id, item] of shown) if (!fetched.has(id) && item.querySelector("time").dateTime > last) list.append(item);
+  if (list.children.length === 0) list.append(node("li", "empty", "No messages yet. Say hello, and @mention the agent."));
+  list.scrollTop = list.scrollHeight;
 }
 
 function showWorking() {

@@ -108,13 +108,15 @@ const SHAPES = Object.entries(OPERATIONS).map(([id, { method, path }]) => ({
 
 const operationOf = (method: string, path: string) => SHAPES.find((s) => s.method === method && s.pattern.test(path))?.id;
 
-async function fuzz(client: Client, tools: readonly string[]): Promise<string[]> {
+async function fuzz(client: Client, tools: readonly string[]): Promise<{ problems: string[]; calls: number }> {
   const problems: string[] = [];
+  let calls = 0;
   const { tools: listed } = await client.listTools();
   for (const tool of listed.filter((t) => tools.includes(t.name))) {
     const allowed = new Set<OperationId>([...(ALL_TOOLS.find((t) => t.name === tool.name)?.operations ?? []), ...HELPERS]);
     for (const [label, args] of cases(tool.inputSchema as JsonSchema)) {
       const before = fake.requests.length;
+      calls++;
       try {
         const result = await client.callTool({ name: tool.name, arguments: args as Record<string, unknown> }, undefined, { timeout: 5_000 });
         if (!Array.isArray(result.content)) problems.push(`${tool.name} (${label}): no content in the result`);
@@ -127,26 +129,26 @@ async function fuzz(client: Client, tools: readonly string[]): Promise<string[]>
       }
     }
   }
-  return problems;
+  return { problems, calls };
 }
 
 describe("fuzzing every tool's input schema", () => {
   it("ends every call as a tool result, sends nothing outside the tool's own operations, pollutes nothing", async () => {
     const names = ALL_TOOLS.filter((t) => !t.needsLive).map((t) => t.name);
     const started = Date.now();
-    const problems = await fuzz(conn.client, names);
+    const { problems, calls } = await fuzz(conn.client, names);
     expect(problems.slice(0, 20)).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const status = await conn.client.callTool({ name: "band_status", arguments: {} });
     expect(status.isError).toBeFalsy();
-    process.stdout.write(`fuzz: ${names.length} tools in ${Date.now() - started} ms\n`);
+    process.stdout.write(`fuzz: ${calls} calls over ${names.length} tools in ${Date.now() - started} ms\n`);
   }, 60_000);
 
   it("does the same for the live inbox tools", async () => {
     const live = await connectInMemory(fake, { BAND_LIVE: "true" });
     try {
       const names = ALL_TOOLS.filter((t) => t.needsLive).map((t) => t.name);
-      const problems = await fuzz(live.client, names);
+      const { problems } = await fuzz(live.client, names);
       // Live traffic (backlog drains, claims) runs beside the calls: only what no operation explains is a problem.
       expect(problems.filter((p) => p.includes("no operation") || !p.includes(" is ")).slice(0, 20)).toEqual([]);
     } finally {

@@ -223,9 +223,8 @@ async function runSandbox(where: { port: number }): Promise<void> {
 async function embedSandbox(where: { port: number }): Promise<{ env: Record<string, string | undefined>; chatUrl: string }> {
   const { startSandbox } = await loadSandbox();
   const sandbox = await startSandbox({ port: where.port, fallbackToFreePort: true });
-  const { agent, people } = sandbox.demo;
   process.stderr.write(
-    `band-mcp-server: sandbox chat at ${sandbox.chatUrl} — write there as ${people[0]!.name} and @${agent.handle} reaches this server.\n`,
+    `band-mcp-server: sandbox chat at ${sandbox.chatUrl} — pick who you are there; a message that @mentions @${sandbox.demo.agent.handle} reaches this server.\n`,
   );
   const env: Record<string, string | undefined> = { ...process.env, BAND_API_KEY: sandbox.agentKey, BAND_BASE_URL: sandbox.url };
   // The only Band is on loopback: a proxy would only be in the way.

@@ -21,8 +21,10 @@ export interface Backlog {
 export async function fetchBacklog(band: BandClient, chatId: string, isNew: (m: BandMessage) => boolean, space: () => number, log: Logger): Promise<Backlog> {
   const messages: BandMessage[] = [];
   let fresh = 0;
+  let pages = 0;
   try {
     for await (const page of cursorPages(band, "listAgentMessages", chatId)) {
+      pages++;
       for (const raw of page.items) {
         const parsed = messageCreated.safeParse(raw);
         if (!parsed.success) log.warn(`skipped a malformed message in room ${chatId}'s backlog`);
@@ -36,7 +38,10 @@ export async function fetchBacklog(band: BandClient, chatId: string, isNew: (m: 
     return { messages, complete: true };
   } catch (error) {
     // A Band without the cursor listing still has /messages/next: at least the oldest message is not missed.
-    if (!(error instanceof BandApiError) || ![400, 405, 422, 501].includes(error.status)) throw error;
+    // Only when the listing itself is refused: a later page refused (a cursor Band no longer takes) means the
+    // listing exists and the walk is unfinished, so the drain fails and is retried rather than passing the
+    // head message off as the whole backlog (which would lose everything after it).
+    if (pages > 0 || !(error instanceof BandApiError) || ![400, 405, 422, 501].includes(error.status)) throw error;
     const { data } = await band.call("getAgentNextMessage", { path: { chat_id: chatId } });
     const parsed = messageCreated.safeParse(data);
     return { messages: parsed.success ? [parsed.data] : [], complete: true };

@@ -94,4 +94,16 @@ describe("delivery gaps", () => {
     expect(waited.structured!.messages.map((m: { id: string }) => m.id)).toEqual([sent.id]);
     await waitFor(async () => !/cursor/.test((await c.app.status()).detail ?? ""), "the report clears once a walk succeeds");
   });
+
+  it("a backlog page Band refuses mid-walk is retried, not taken for the whole backlog (head message only)", async () => {
+    const listing = /\/agent\/chats\/[^/]+\/messages$/;
+    // Sent while the agent is away: only the backlog walk can bring them.
+    const sent = ["first", "second", "third"].map((text) => post(fake.room.id, text).id);
+    // The walk's first page hands out a cursor Band then refuses (422, as an expired cursor is).
+    fake.failNext(1, 200, { path: listing, method: "GET", body: { data: [], metadata: { has_more: true, next_cursor: "expired", limit: 100 } } });
+    const c = await live();
+    const got = await consumeAll(c);
+    expect(fake.requests.some((r) => listing.test(r.path) && r.query.cursor === "expired" && r.status === 422), "the refused page was asked for").toBe(true);
+    expect(got.get(fake.room.id)).toEqual(sent);
+  });
 });

@@ -1,22 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runDoctor } from "../../src/doctor.js";
-import { startFakeBand, type FakeBand } from "../fake-band/index.js";
-import { call, connectInMemory, type Connected } from "../helpers/harness.js";
+import type { FakeBand } from "../fake-band/index.js";
+import { call, connectInMemory, useFakeBand, type Connected } from "../helpers/harness.js";
 import { startHostileBand, type HostileBand } from "../helpers/hostile-band.js";
 
 /** Issue 9: arguments a careless or hostile model sends, and answers a hostile Band gives. */
 
 let fake: FakeBand;
 let conn: Connected;
+const connect = useFakeBand((started) => (fake = started));
 
 beforeEach(async () => {
-  fake = await startFakeBand();
-  conn = await connectInMemory(fake);
-});
-
-afterEach(async () => {
-  await conn?.close();
-  await fake?.close();
+  conn = await connect();
 });
 
 const run = (name: string, args: Record<string, unknown> = {}) => call(conn.client, name, args);

@@ -1,18 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startFakeBand, type FakeBand } from "../fake-band/index.js";
-import { call, connectInMemory, type Connected } from "../helpers/harness.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { FakeBand } from "../fake-band/index.js";
+import { call, connectInMemory, useFakeBand, type Connected } from "../helpers/harness.js";
 
 let fake: FakeBand;
 let conn: Connected;
+const connect = useFakeBand((started) => (fake = started));
 
 beforeEach(async () => {
-  fake = await startFakeBand();
-  conn = await connectInMemory(fake);
-});
-
-afterEach(async () => {
-  await conn?.close();
-  await fake?.close();
+  conn = await connect();
 });
 
 const run = (name: string, args: Record<string, unknown> = {}) => call(conn.client, name, args);

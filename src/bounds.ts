@@ -36,7 +36,7 @@ export const READ_LIMIT_NOTE = `Messages are shown up to ${READ_CONTENT_CHARS} c
  * (what the line carries). When too large, the longest strings are cut, halving their bound until it fits, so
  * every item and id survives; undefined when even that cannot fit (very many small items).
  */
-export function fitJson<T>(value: T, text = JSON.stringify(value)): { value: T; text: string } | undefined {
+function fitJson<T>(value: T, text = JSON.stringify(value)): { value: T; text: string } | undefined {
   // Each UTF-16 unit of JSON text is at most 3 bytes in each copy: most results need no measuring at all.
   if (text.length * 6 <= MAX_LINE_BYTES || lineBytes(text) <= MAX_LINE_BYTES) return { value, text };
   for (let bound = longestString(value) >> 1; bound >= 64; bound >>= 1) {

@@ -116,7 +116,7 @@ const LABELLED_TOKEN = "BAND_MCP_HTTP_TOKEN_";
 const MIN_JWT_SECRET = 32;
 
 /** `BAND_API_KEY_SALES_BOT` → `sales-bot`. */
-export function labelOf(suffix: string): string {
+function labelOf(suffix: string): string {
   return suffix.toLowerCase().replaceAll("_", "-");
 }
 

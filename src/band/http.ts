@@ -76,7 +76,7 @@ export interface BandClientOptions {
   maxBodyBytes?: number;
 }
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_BUDGET_MS = 25_000;
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** A retry with less time than this left would only fail for want of time: the error is reported instead. */

@@ -7,10 +7,12 @@ import { InboxOffError, UnknownChatError } from "../inbox/errors.js";
 import type { InboxMessage } from "../inbox/live.js";
 import { SessionInbox } from "../inbox/session.js";
 import { transcript } from "../inbox/sync.js";
+import { redactJson } from "../redact.js";
 import { chatId } from "../tools/common.js";
 import sendAndWaitTool from "../tools/messages/band_send_and_wait.js";
 import sendMessageTool from "../tools/messages/band_send_message.js";
 import { contentInput, mentionsInput } from "../tools/messages/send.js";
+import { selfId } from "../tools/self.js";
 import { runTool, toolDeps, type ToolOutcome } from "../tools/run.js";
 
 /**
@@ -29,14 +31,15 @@ export interface RestError {
 export type RestReply = { status: 200 | 202; body: unknown } | { status: RestError["status"]; body: { error: Omit<RestError, "status"> } };
 
 const sendBody = z.object({ chat_id: chatId, content: contentInput, mentions: mentionsInput.optional() });
+const DEFAULT_SYNC_SECONDS = 120;
+
 const syncBody = z.object({
   chat_id: chatId,
   content: contentInput,
   mentions: mentionsInput,
-  timeout_seconds: z.number().int().min(1).max(300).default(120),
+  timeout_seconds: z.number().int().min(1).max(300).default(DEFAULT_SYNC_SECONDS),
 });
 
-export const DEFAULT_SYNC_SECONDS = 120;
 
 /**
  * POST /agents/<label>/messages: 202 once Band has the message. Without `mentions`, everyone else in the room.
@@ -86,7 +89,7 @@ export async function chatTranscript(app: App, chat: string): Promise<RestReply>
   if (!id.success) return badRequest(id.error);
   if (!app.agent) return error(400, "no_agent_key", "This hub entry has no agent key.");
   try {
-    const self = (await app.status()).agent?.id ?? (await app.agent.call("getAgentMe")).data.id;
+    const self = await selfId({ band: app.agent });
     const messages = (await transcript(app.agent, app.participants, id.data)).map((m) => ({
       id: m.id,
       sender: m.sender,
@@ -94,15 +97,17 @@ export async function chatTranscript(app: App, chat: string): Promise<RestReply>
       content: m.content,
       created_at: m.created_at,
     }));
-    return { status: 200, body: JSON.parse(app.redact(JSON.stringify({ chat_id: id.data, messages }))) };
+    return { status: 200, body: redactJson({ chat_id: id.data, messages }, app.redact).value };
   } catch (e) {
     return failure({ ok: false, error: e, text: app.redact(e instanceof Error ? e.message : String(e)) }, false);
   }
 }
 
 async function everyoneElse(app: App, chat: string, signal: AbortSignal): Promise<string[] | RestReply> {
+  if (!app.agent) return error(400, "no_agent_key", "This hub entry has no agent key.");
   try {
-    const self = (await app.status()).agent?.id;
+    // The cached id (not the live status, whose agent is null while the socket connects): never mention ourselves.
+    const self = await selfId({ band: app.agent, signal });
     const others = (await app.participants.list(chat, signal)).filter((p) => p.id !== self).map((p) => p.id);
     if (others.length > 0) return others;
     return error(400, "no_recipients", `Nothing was sent: nobody else is in chat ${chat}, and Band delivers a message only to those it mentions. Add someone to the room first.`);

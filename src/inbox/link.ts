@@ -36,7 +36,12 @@ export class BandLink {
   agent: { id: string; name: string; handle: string } | null = null;
   connection: ConnectionState = "connecting";
   detail: string | undefined;
-  lastEventAt: string | null = null;
+  /** When the last frame arrived (ms); formatted only when read, not once per frame. */
+  #lastEventMs = 0;
+
+  get lastEventAt(): string | null {
+    return this.#lastEventMs ? new Date(this.#lastEventMs).toISOString() : null;
+  }
   #socket: BandSocket | undefined;
   /** Reconnects of sockets replaced after a retryable supersede. */
   #earlierReconnects = 0;
@@ -48,8 +53,8 @@ export class BandLink {
     return this.#earlierReconnects + (this.#socket?.reconnects ?? 0);
   }
 
-  isJoined(topic: string): boolean {
-    return this.#socket?.isJoined(topic) ?? false;
+  isJoined(kind: TopicKind, id: string): boolean {
+    return this.#socket?.isJoined(topics[kind](id)) ?? false;
   }
 
   /** Resolves once the agent is known and the socket is connecting; an unreachable Band is retried in the background. */
@@ -60,7 +65,7 @@ export class BandLink {
     // The server (and its REST tools) must not wait for Band.
     void (async () => {
       for (let attempt = 1; !this.options.closed.aborted; attempt++) {
-        await sleep(backoff(attempt, 1_000, 30_000), this.options.closed).catch(() => undefined);
+        await sleep(backoff(attempt, this.options.reconnect.baseMs, this.options.reconnect.maxMs), this.options.closed).catch(() => undefined);
         if (this.options.closed.aborted) return;
         const outcome = await this.#identify();
         if (outcome === "ok") return this.#openSocket();
@@ -143,7 +148,7 @@ export class BandLink {
   }
 
   #onEvent(topic: string, event: string, payload: unknown): void {
-    this.lastEventAt = new Date().toISOString();
+    this.#lastEventMs = Date.now();
     const where = parseTopic(topic);
     if (!where) return;
     const parsed = parseBandEvent(where.kind, where.id, event, payload);

@@ -135,7 +135,7 @@ export class LiveService implements LiveInbox {
       ok: connection === "connected",
       agent: this.#link.agent,
       connection,
-      chats_joined: this.#rooms.ids().filter((id) => this.#link.isJoined(`chat_room:${id}`)).length,
+      chats_joined: this.#rooms.ids().filter((id) => this.#link.isJoined("room", id)).length,
       inbox: { pending: inbox.pending, in_flight: this.#claims.size, delivered_total: inbox.deliveredTotal, dropped: inbox.dropped },
       reconnects: this.#link.reconnects,
       last_event_at: this.#link.lastEventAt,

@@ -33,12 +33,6 @@ export function sameSecret(presented: string, secret: Secret): boolean {
   return timingSafeEqual(digest(presented), digest(secret.reveal()));
 }
 
-/** Whether the request carries the bearer token. */
-export function hasBearerToken(req: IncomingMessage, token: Secret): boolean {
-  const presented = bearerToken(req);
-  return presented !== undefined && sameSecret(presented, token);
-}
-
 /**
  * DNS-rebinding protection for a server bound to loopback: a web page whose hostname was re-pointed at
  * 127.0.0.1 sends its own hostname as Host, and its own origin as Origin. Only loopback names pass (any port,

@@ -58,13 +58,7 @@ export async function startHttpServer(target: App | AgentRegistry, options: Http
     if (path === "/mcp") return { label: DEFAULT_AGENT, rest: "/mcp" };
     const match = AGENT_PATH.exec(path);
     if (!match) return undefined;
-    let label: string;
-    try {
-      label = decodeURIComponent(match[1]!);
-    } catch {
-      label = match[1]!;
-    }
-    return { label, rest: match[2] ?? "" };
+    return { label: decodeSegment(match[1]!), rest: match[2] ?? "" };
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -117,7 +111,7 @@ export async function startHttpServer(target: App | AgentRegistry, options: Http
     });
     const reply = (answer: RestReply) => sendJson(res, answer.status, answer.body);
     const transcript = TRANSCRIPT_PATH.exec(rest);
-    if (transcript && req.method === "GET") return reply(await chatTranscript(app, decodeURIComponent(transcript[1]!)));
+    if (transcript && req.method === "GET") return reply(await chatTranscript(app, decodeSegment(transcript[1]!)));
     if (req.method === "POST" && (rest === "/messages" || rest === "/messages/sync")) {
       const body = await readJson(req, MAX_REST_BODY_BYTES);
       if (!body.ok) {
@@ -155,4 +149,13 @@ export async function startHttpServer(target: App | AgentRegistry, options: Http
 
 function withStatus<T extends { ok: boolean }>(health: T): [number, T] {
   return [health.ok ? 200 : 503, health];
+}
+
+/** A path segment decoded; a malformed escape stays as written (and then fails the label or id check). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -4,7 +4,6 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolDefinition } from "../tools/define.js";
 import { runTool, type ToolDeps } from "../tools/run.js";
 
-export type { ToolDeps } from "../tools/run.js";
 
 /** The one wrapper every tool goes through: context, structured results, error mapping and logging (tools/run.ts). */
 export function registerTools(server: McpServer, tools: readonly ToolDefinition[], deps: ToolDeps): void {

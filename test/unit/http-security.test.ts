@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { ConfigError, Secret } from "../../src/config.js";
-import { assertSafeExposure, hasBearerToken, isLoopbackHost, rebindingProblem } from "../../src/mcp/http-security.js";
+import { assertSafeExposure, bearerToken, isLoopbackHost, rebindingProblem, sameSecret } from "../../src/mcp/http-security.js";
 
 const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 
@@ -20,6 +20,11 @@ describe("HTTP mode security", () => {
 
   it("accepts only the exact bearer token", () => {
     const token = new Secret("s3cret-token");
+    // As HubAuth checks a global or per-agent token.
+    const hasBearerToken = (request: IncomingMessage, secret: Secret) => {
+      const presented = bearerToken(request);
+      return presented !== undefined && sameSecret(presented, secret);
+    };
     expect(hasBearerToken(req({ authorization: "Bearer s3cret-token" }), token)).toBe(true);
     expect(hasBearerToken(req({ authorization: "bearer s3cret-token" }), token)).toBe(true);
     expect(hasBearerToken(req({ authorization: "Bearer s3cret-toke" }), token)).toBe(false);

@@ -181,6 +181,9 @@ describe("channel mode (--channel) with a client that behaves like Claude Code",
   it("ignores a malformed permission request with a log line, and keeps serving", async () => {
     const host = await claudeCode(["--channel"], { BAND_PERMISSION_APPROVERS: "alice" });
     await connected(host);
+    // A push first, so a request taken as valid would have a chat to be posted in (and the check below could fail).
+    mention("hi");
+    await waitFor(() => host.pushes.length === 1, "a push");
     await host.askPermission({ request_id: "NOT-AN-ID", tool_name: "Bash" });
     await waitFor(() => host.stderr().includes("ignored a malformed notifications/claude/channel/permission_request"), "the log line");
     expect(host.stderr()).toMatch(/request_id/);

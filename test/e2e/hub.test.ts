@@ -97,6 +97,7 @@ describe("the hub: several agents in one process", () => {
     const health = await get("/health");
     expect(health.status).toBe(503);
     expect(health.body).toMatchObject({ ok: false, agentConnected: false, agents: { total: 4, connected: 2 } });
+    expect(health.body).not.toHaveProperty("connection");
     expect(await get("/agents/second/health")).toMatchObject({ status: 200, body: { ok: true, agentConnected: true, connection: "connected" } });
     expect(await get("/agents/bad/health")).toMatchObject({ status: 503, body: { ok: false, connection: "unauthorized" } });
     expect(await get("/agents/held/health")).toMatchObject({ status: 503, body: { ok: false, connection: "conflict" } });

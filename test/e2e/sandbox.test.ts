@@ -28,7 +28,16 @@ function runCli(args: string[], untilOutput?: RegExp): Promise<{ code: number | 
 
 describe("band-mcp-server --sandbox", () => {
   it("serves stdio on an embedded sandbox: tools, a connected status, and a message posted through the control API delivered", async () => {
-    const { client, chatUrl, stderr } = await spawnSandboxServer();
+    // A real account's settings in the environment must not leak into the sandbox: with any of them honoured, the
+    // server would never connect to the sandbox below.
+    const realKey = `band_a_${"r".repeat(24)}`;
+    const { client, chatUrl, stderr } = await spawnSandboxServer({
+      BAND_API_KEY: realKey,
+      BAND_API_KEY_OPS: realKey,
+      BAND_WS_URL: "ws://127.0.0.1:9/api/v1/socket",
+      HTTPS_PROXY: "http://127.0.0.1:9",
+      HTTP_PROXY: "http://127.0.0.1:9",
+    });
     clients.push(client);
     // Hosts rarely show stderr: the model learns where the person chats from the server's instructions.
     expect(client.getInstructions()).toContain(`people write to you from its web chat at ${chatUrl}`);
@@ -56,6 +65,7 @@ describe("band-mcp-server --sandbox", () => {
       ["ada/assistant", "@grace Nothing yet, @grace"],
     ]);
     expect(stderr()).not.toMatch(/band_a_[A-Za-z0-9]{16}/);
+    expect(stderr()).not.toContain(realKey);
   });
 });
 

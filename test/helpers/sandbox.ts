@@ -12,12 +12,12 @@ export interface SandboxSession {
   stderr(): string;
 }
 
-/** `band-mcp-server --sandbox` over stdio with the SDK's client; no key in its environment. */
-export async function spawnSandboxServer(): Promise<SandboxSession> {
+/** `band-mcp-server --sandbox` over stdio with the SDK's client; no key in its environment unless `env` adds one. */
+export async function spawnSandboxServer(env: Record<string, string> = {}): Promise<SandboxSession> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, "--sandbox", "--port", "0"],
-    env: { PATH: process.env.PATH ?? "", BAND_LOG_LEVEL: "warn" },
+    env: { PATH: process.env.PATH ?? "", BAND_LOG_LEVEL: "warn", ...env },
     stderr: "pipe",
   });
   let stderr = "";

@@ -2,6 +2,7 @@ import { ContactBook } from "./contacts.js";
 import { BandFailure, invalid, notFound } from "./errors.js";
 import { Clock, newApiKey, newId } from "./ids.js";
 import { MemoryBank } from "./memories.js";
+import { isReferenced } from "./references.js";
 import { TaskBoards } from "./tasks.js";
 
 export type ActorType = "User" | "Agent";
@@ -438,8 +439,8 @@ export class BandStore {
   // ---- messages ----
 
   /**
-   * Stores a message. Text messages get `@[[id]] ` prepended for each mention not already referenced in the
-   * content, enter each mentioned agent's queue, and are pushed to it as `message_created`.
+   * Stores a message. Text messages get `@[[id]] ` prepended for each mention the content does not already
+   * reference (references.ts), enter each mentioned agent's queue, and are pushed to it as `message_created`.
    */
   createMessage(options: {
     room: RoomRecord;
@@ -455,7 +456,7 @@ export class BandStore {
     }
     const messageType = options.messageType ?? TEXT;
     const mentioned = messageType === TEXT ? (options.mentions ?? []) : [];
-    const missing = mentioned.filter((actor) => !options.content.includes(`@[[${actor.id}]]`));
+    const missing = mentioned.filter((actor) => !isReferenced(options.content, actor));
     const now = this.clock.now();
     const message: MessageRecord = {
       seq: ++this.#seq,

@@ -2,6 +2,7 @@
  * What the web chat and the control API show of the world: rooms, and messages with each mentioned agent's
  * processing state. One projection for both, so what a CI script asserts is what a person sees.
  */
+import { handleOf, TYPED_HANDLE } from "./references.js";
 import type { ActorRecord, BandStore, MessageRecord, RoomRecord } from "./store.js";
 
 export type MessageState = "unprocessed" | "processing" | "processed" | "failed";
@@ -94,19 +95,13 @@ export function roomView(store: BandStore, room: RoomRecord): RoomView {
 }
 
 /**
- * A handle as people type it: `@` not inside a word (so `me@ada.example` is an address), then letters, digits
- * and `._/-`; punctuation that closes a sentence is not part of it.
- */
-const TYPED_MENTION = /(?<![A-Za-z0-9._-])@([A-Za-z0-9][A-Za-z0-9._/-]*)/g;
-
-/**
  * Finds the `@handle`s typed in `content` that name participants of `room`, and rewrites each into Band's
  * `@[[id]]` token (what Band's own UI stores). Handles that match no participant stay plain text.
  */
 export function typedMentions(store: BandStore, room: RoomRecord, content: string): { content: string; mentionIds: string[] } {
   const mentionIds: string[] = [];
-  const rewritten = content.replace(TYPED_MENTION, (text, typed: string) => {
-    const handle = typed.replace(/[._/-]+$/, "");
+  const rewritten = content.replace(TYPED_HANDLE, (text, typed: string) => {
+    const handle = handleOf(typed);
     const actor = store.actorByHandle(handle);
     if (!actor || !room.participants.has(actor.id)) return text;
     if (!mentionIds.includes(actor.id)) mentionIds.push(actor.id);

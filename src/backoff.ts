@@ -1,7 +1,7 @@
 /**
  * The one backoff function: REST retries, socket reconnects and rejoins, and the live side's "try again later"
  * (an unreachable Band at start, a failed backlog drain) all wait this long. Capped exponential with jitter
- * (DESIGN.md delivery guarantee 4): attempt 1 waits between half of `baseMs` and `baseMs`, each next attempt
+ * (docs/delivery.md guarantee 4): attempt 1 waits between half of `baseMs` and `baseMs`, each next attempt
  * doubles that, up to `maxMs`.
  */
 export function backoff(attempt: number, baseMs: number, maxMs: number): number {

@@ -1,7 +1,7 @@
 import { redactJson, type Redact } from "./redact.js";
 
 /**
- * Bounds on what comes from Band before it reaches the model (DESIGN.md guarantee 9). A participant can send
+ * Bounds on what comes from Band before it reaches the model (docs/delivery.md guarantee 9). A participant can send
  * megabytes of text; the SDK's stdio client drops a JSON-RPC line over 10 MB, and a tool result carries its
  * data twice (as text and as structuredContent), so both copies together must stay well below that.
  */

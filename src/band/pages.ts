@@ -25,7 +25,7 @@ export class PageWalkError extends Error {
 /**
  * A chat's cursor pages, oldest first, 100 items each, until Band says there are no more. Callers stop early by
  * leaving the loop; the last page they saw tells them whether anything was left unread. Throws PageWalkError
- * when the walk would not end (DESIGN.md guarantee 9).
+ * when the walk would not end (docs/delivery.md guarantee 9).
  */
 export async function* cursorPages<Op extends CursorListing>(band: BandClient, operation: Op, chatId: string, query: Record<string, QueryValue> = {}): AsyncGenerator<Page<Op>> {
   const seen = new Set<string>();

@@ -8,7 +8,7 @@ type ControlEvent = Extract<BandEvent, { type: "agent_control" }>;
 const SEEN_LIMIT = 1_000;
 
 /**
- * Band's `agent.control` (DESIGN.md guarantee 10): `stop` holds delivery for the agent or one room (nothing
+ * Band's `agent.control` (docs/delivery.md guarantee 10): `stop` holds delivery for the agent or one room (nothing
  * handed out, so nothing claimed: messages stay unprocessed on Band), `play` resumes, `interrupt` ends blocked
  * waits at once with an empty result that says so.
  */

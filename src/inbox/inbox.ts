@@ -84,7 +84,7 @@ export class Inbox {
     return Math.max(0, this.capacity - this.#queue.length);
   }
 
-  /** Below half of both bounds: the moment overflowed rooms are drained again (DESIGN.md guarantee 6). */
+  /** Below half of both bounds: the moment overflowed rooms are drained again (docs/delivery.md guarantee 6). */
   hasRoom(): boolean {
     return this.#queue.length < this.capacity / 2 && this.#bytes < this.maxBytes / 2;
   }

@@ -50,7 +50,7 @@ export interface RoomsOptions {
 /** The agent's rooms: each one's state, and the backlog drains that fill the inbox from Band in order. */
 export class Rooms {
   readonly #rooms = new Map<string, Room>();
-  /** Rooms that overflowed: drained again as soon as the inbox has room (DESIGN.md guarantee 6). */
+  /** Rooms that overflowed: drained again as soon as the inbox has room (docs/delivery.md guarantee 6). */
   readonly #gaps = new Set<Room>();
   /** Whether the room list has been read once: until then an unknown chat id may just not be known yet. */
   #listed = false;

@@ -7,7 +7,7 @@ import { transcript } from "../inbox/sync.js";
 const JSON_TYPE = "application/json";
 
 /**
- * The resources of DESIGN.md §1 with subscriptions. McpServer does not implement resources/subscribe, so the
+ * The resources listed in docs/tools.md, with subscriptions. McpServer does not implement resources/subscribe, so the
  * handlers go on the low-level server (before connect); updates are sent only for URIs this session subscribed,
  * and nothing is sent before the client's `notifications/initialized` (some clients reject anything earlier).
  * Returns a function that detaches this session from the app's events.

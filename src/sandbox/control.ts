@@ -1,6 +1,6 @@
 /**
  * The sandbox's own HTTP surface beside Band's API: the web chat's static files and the control API
- * (`/sandbox/api/…`, documented in README.md "Sandbox") that the page and users' CI scripts drive.
+ * (`/sandbox/api/…`, documented in docs/sandbox.md) that the page and users' CI scripts drive.
  *
  * Only this machine may use it: the server listens on loopback, requests must name a loopback Host (a page on
  * another site re-pointed at 127.0.0.1 by DNS cannot drive it), and writes must be JSON (which a cross-site
@@ -180,7 +180,7 @@ export function controlRoutes(store: BandStore, feed: ChatFeed, demo: Demo): (re
     const path = url.pathname.slice(API.length);
     const route = handlers.find((h) => h.method === method && h.path.test(path));
     if (!route) {
-      reply(res, 404, { error: { code: "not_found", message: `No ${method} ${url.pathname}. See README.md "Sandbox" for the control API.` } });
+      reply(res, 404, { error: { code: "not_found", message: `No ${method} ${url.pathname}. See docs/sandbox.md for the control API.` } });
       return true;
     }
     Promise.resolve()

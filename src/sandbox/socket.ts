@@ -1,6 +1,6 @@
 /**
  * BandSocketServer: Band's "Subscriptions API" socket (Phoenix Channels v2 JSON over WebSocket), as described in
- * ../shared/band/PROTOCOL.md §5. Where Band's docs are silent it behaves like a stock Phoenix endpoint, so that
+ * docs/PROTOCOL.md §5. Where Band's docs are silent it behaves like a stock Phoenix endpoint, so that
  * the real phoenix.js client (what the product uses) sees exactly what it would see in production.
  *
  * Order of the upgrade checks (each refusal is an HTTP response, never a WebSocket):

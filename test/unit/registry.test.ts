@@ -79,8 +79,8 @@ describe("tool registry contract", () => {
     expect(cost.perTool, JSON.stringify(cost.byTool.slice(0, 5))).toBeLessThanOrEqual(TOOL_BUDGET_PER_TOOL);
   });
 
-  it("matches the README's generated tool table", () => {
-    const readme = readFileSync(join(root, "README.md"), "utf8");
+  it("matches the generated tool table in docs/tools.md", () => {
+    const readme = readFileSync(join(root, "docs", "tools.md"), "utf8");
     expect(withToolTable(readme)).toBe(readme);
   });
 });

@@ -7,7 +7,7 @@ import { tasksTools } from "../../src/tools/tasks/index.js";
 
 const MINE = [...contactsTools, ...memoriesTools, ...tasksTools, ...humanTools];
 
-/** DESIGN.md's fixed core names, so references to tools written elsewhere are checked even before they exist. */
+/** The core tool names fixed by the public contract, so references to tools written elsewhere are checked even before they exist. */
 const CORE = [
   "band_wait_for_message", "band_get_inbox", "band_mark_processed", "band_mark_failed", "band_status",
   "band_get_me", "band_list_chats", "band_get_chat", "band_create_chat", "band_rename_chat", "band_get_context", "band_list_messages",

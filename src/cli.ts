@@ -5,7 +5,7 @@ import { ConfigError, DEFAULT_AGENT, forAgent, loadConfig, secretsOf, type Confi
 import { runDoctor } from "./doctor.js";
 import { AgentRegistry } from "./hub/registry.js";
 import { createLogger, type Logger } from "./log.js";
-import { startHttpServer, type HttpHandle } from "./mcp/http.js";
+import { startHttpServer, type HttpHandle } from "./http/server.js";
 import { createMcpServer } from "./mcp/server.js";
 import { BatchedStdioServerTransport } from "./mcp/stdio.js";
 import { VERSION } from "./version.js";

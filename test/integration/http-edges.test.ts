@@ -1,7 +1,7 @@
 import { request, type IncomingMessage } from "node:http";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startHttpServer, type HttpHandle } from "../../src/mcp/http.js";
+import { startHttpServer, type HttpHandle } from "../../src/http/server.js";
 import { startFakeBand, type FakeBand } from "../fake-band/index.js";
 import { connectInMemory, untilJoined, waitFor, type Connected } from "../helpers/harness.js";
 import { connectHttp } from "../helpers/http-server.js";

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { ConfigError, Secret } from "../../src/config.js";
-import { assertSafeExposure, bearerToken, isLoopbackHost, rebindingProblem, sameSecret } from "../../src/mcp/http-security.js";
+import { assertSafeExposure, bearerToken, isLoopbackHost, rebindingProblem, sameSecret } from "../../src/http/security.js";
 
 const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 

@@ -1,6 +1,6 @@
 import type { App } from "../app.js";
 import type { ConnectionState } from "../inbox/live.js";
-import type { AgentRegistry } from "./registry.js";
+import type { AgentRegistry } from "../hub/registry.js";
 
 /** What the health paths and GET /agents report; nothing here is secret (no keys, no tokens, no messages). */
 

@@ -1,20 +1,15 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest, isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { App } from "../app.js";
 import { SessionInbox } from "../inbox/session.js";
 import type { Logger } from "../log.js";
-import { header, readJson, sendJsonRpcError } from "./http-io.js";
-import { createMcpServer } from "./server.js";
+import { isInitializeBody, openStreamableSession, requestIdsOf, type StreamableSession } from "../mcp/streamable.js";
+import { header, readJson, sendJsonRpcError } from "./io.js";
 
 interface Session {
   id: string;
   /** The agent whose endpoint opened it: the session exists on that endpoint only. */
   label: string;
-  server: McpServer;
-  transport: StreamableHTTPServerTransport;
+  mcp: StreamableSession;
   inbox: SessionInbox | undefined;
   lastSeen: number;
   /**
@@ -37,8 +32,8 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DRAIN_MS = 500;
 
 /**
- * The MCP sessions of every agent's endpoint: one MCP server object and transport per session, over that agent's
- * one Band connection and inbox (its sessions compete for its messages).
+ * The MCP sessions of every agent's endpoint: one MCP server object and transport per session (src/mcp), over
+ * that agent's one Band connection and inbox (its sessions compete for its messages).
  */
 export class McpSessions {
   readonly #sessions = new Map<string, Session>();
@@ -64,7 +59,7 @@ export class McpSessions {
     const found = sessionId === undefined ? undefined : this.#sessions.get(sessionId);
     const session = found?.label === label ? found : undefined;
     if (sessionId !== undefined && !session) return sendJsonRpcError(res, 404, -32001, "Session not found (it expired or was closed): initialize a new session.");
-    if (session && req.method !== "POST") return track(session, res, () => session.transport.handleRequest(req, res));
+    if (session && req.method !== "POST") return track(session, res, () => session.mcp.handle(req, res));
     if (req.method !== "POST") return sendJsonRpcError(res, 400, -32000, "Bad request: no mcp-session-id header; start with an initialize request (POST).");
     const body = await readJson(req, MAX_BODY_BYTES);
     if (!body.ok) {
@@ -75,9 +70,9 @@ export class McpSessions {
     if (Array.isArray(body.value) && body.value.length === 0) return sendJsonRpcError(res, 400, -32600, "Invalid Request: an empty JSON-RPC batch; send at least one message.");
     if (session) {
       cancelOnDisconnect(session, res, body.value);
-      return track(session, res, () => session.transport.handleRequest(req, res, body.value), 1);
+      return track(session, res, () => session.mcp.handle(req, res, body.value), 1);
     }
-    if (!isInitializeRequest(body.value)) return sendJsonRpcError(res, 400, -32000, "Bad request: no mcp-session-id header; start with an initialize request.");
+    if (!isInitializeBody(body.value)) return sendJsonRpcError(res, 400, -32000, "Bad request: no mcp-session-id header; start with an initialize request.");
     if (!(await this.#makeRoom())) {
       return sendJsonRpcError(res, 503, -32000, `Too many open sessions (${this.limits.maxSessions}), all busy with requests; retry shortly, or close sessions you no longer use (DELETE on the endpoint).`);
     }
@@ -98,25 +93,22 @@ export class McpSessions {
   /** A new session for an initialize request: it is kept once the transport has assigned its id. */
   async #open(label: string, app: App, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const inbox = app.live ? new SessionInbox(app.live, app.agent, app.log) : undefined;
-    const server = createMcpServer(app, inbox ? { live: inbox } : {});
     let session: Session | undefined;
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
-      onsessioninitialized: (id) => {
-        session = { id, label, server, transport, inbox, lastSeen: Date.now(), posts: 0, closing: false };
+    const mcp = await openStreamableSession(app, inbox, {
+      onInitialized: (id) => {
+        session = { id, label, mcp, inbox, lastSeen: Date.now(), posts: 0, closing: false };
         this.#sessions.set(id, session);
         app.log.info(`MCP session ${id} opened`, { sessions: this.#sessions.size });
       },
+      onClosed: () => {
+        if (session) void this.#close(session, "closed by the client");
+      },
     });
-    transport.onclose = () => {
-      if (session) void this.#close(session, "closed by the client");
-    };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await mcp.handle(req, res, body);
     if (!session) {
       // The initialize request was refused: nothing to keep.
       await inbox?.close({ requeue: false });
-      await server.close().catch(() => undefined);
+      await mcp.close();
     }
   }
 
@@ -127,7 +119,7 @@ export class McpSessions {
     this.log.info(`MCP session ${session.id} of agent ${session.label} closed (${reason})`, { sessions: this.#sessions.size });
     // Waits end first, so their messages can go to other sessions; then the transport and server go.
     await session.inbox?.close({ requeue }).catch((error: unknown) => this.log.warn("could not hand a closed session's messages on", { error: String(error) }));
-    await session.server.close().catch(() => undefined);
+    await session.mcp.close();
   }
 
   /**
@@ -168,12 +160,9 @@ async function track(session: Session, res: ServerResponse, run: () => Promise<v
  * connection is the cancellation (guarantee 8), so a blocked wait ends and its messages go to the next waiter.
  */
 function cancelOnDisconnect(session: Session, res: ServerResponse, body: unknown): void {
-  const ids = (Array.isArray(body) ? body : [body]).filter(isJSONRPCRequest).map((m) => m.id);
+  const ids = requestIdsOf(body);
   if (ids.length === 0) return;
   res.once("close", () => {
-    if (res.writableFinished) return;
-    for (const requestId of ids) {
-      session.transport.onmessage?.({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId, reason: "the HTTP connection closed" } });
-    }
+    if (!res.writableFinished) session.mcp.cancel(ids, "the HTTP connection closed");
   });
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { errors as joseErrors, jwtVerify } from "jose";
 import type { Config } from "../config.js";
-import { bearerToken, sameSecret } from "../mcp/http-security.js";
+import { bearerToken, sameSecret } from "./security.js";
 
 /** Who a request may act as: every agent, or the labels listed. */
 export type Grant = { ok: true; agents: "all" | ReadonlySet<string> } | { ok: false; message: string };

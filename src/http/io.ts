@@ -54,3 +54,12 @@ export function listen(server: Server, host: string, port: number): Promise<void
     });
   });
 }
+
+/** A path segment decoded; a malformed escape stays as written (and then fails the label or id check). */
+export function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

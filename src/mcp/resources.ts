@@ -24,7 +24,15 @@ export function registerResources(server: McpServer, app: App): () => void {
       throw new Error(app.redact(error instanceof Error ? error.message : String(error)));
     }
   };
-  const rooms = () => live?.rooms() ?? [];
+  // The room list as this client last read it (resources/list calls the templates' list callbacks); undefined
+  // while it has not read it since the last notice, so it has nothing stale to be told about.
+  let listedRooms: string | undefined;
+  const roomsKey = (list: { id: string; title?: string }[]) => JSON.stringify(list.map((r) => [r.id, r.title ?? ""]));
+  const rooms = () => {
+    const list = live?.rooms() ?? [];
+    listedRooms = roomsKey(list);
+    return list;
+  };
   const chatIdOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? "";
 
   server.registerResource("inbox", "band://inbox", { title: "Band inbox", description: "Messages queued for you (peek: reading does not claim them).", mimeType: JSON_TYPE }, (uri) =>
@@ -82,9 +90,12 @@ export function registerResources(server: McpServer, app: App): () => void {
     }),
     live?.onStatusChanged(() => updated("band://status")),
     live?.onChatMessage((chatId) => updated(`band://chats/${chatId}/context`)),
-    // A client lists resources after initializing anyway, so changes before that need no notice.
+    // Only a list this client has read can be stale: rooms joined before it lists resources need no notice
+    // (some clients report every notification they do not expect as an error).
     live?.onRoomsChanged(() => {
-      if (initialized && server.isConnected()) server.sendResourceListChanged();
+      if (!initialized || !server.isConnected() || listedRooms === undefined || listedRooms === roomsKey(live.rooms())) return;
+      listedRooms = undefined;
+      server.sendResourceListChanged();
     }),
   ];
   return () => {

@@ -157,8 +157,8 @@ describe("the built server over stdio", () => {
       await new Promise((r) => setTimeout(r, 100));
       expect(received.filter((m) => m.id !== 1)).toEqual([]);
       send({ method: "notifications/initialized" });
-      send({ id: 2, method: "tools/list" });
-      await waitFor(() => received.some((m) => m.id === 2), "tools listed");
+      send({ id: 2, method: "resources/list" });
+      await waitFor(() => received.some((m) => m.id === 2), "resources listed");
       fake.createRoom({ title: "After initialized", ownerId: fake.user.id, memberIds: [fake.agent.id] });
       await waitFor(() => received.some((m) => m.method === "notifications/resources/list_changed"), "list_changed after initialized");
     } finally {

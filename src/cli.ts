@@ -15,14 +15,15 @@ const USAGE = `Usage: band-mcp-server [options]            serve MCP over stdio 
                                             a REST surface for backends, GET /agents and GET /health
        band-mcp-server doctor [options]     check settings, key, REST and the live socket, then exit
        band-mcp-server --sandbox            serve MCP over stdio on a local demo Band, with a web chat (no key needed)
-       band-mcp-server sandbox [--port n]   run only the local demo Band and its web chat (default port 8790)
+       band-mcp-server sandbox [--port n]   run only the local demo Band and its web chat (port 8790, or the next free one)
 
 Options:
   --http                  serve Streamable HTTP instead of stdio (many sessions share each agent's Band connection)
   --agent <label>         stdio: which agent to serve (BAND_API_KEY_<LABEL>; default "default", or the only one)
   --host <host>           HTTP bind address (default 127.0.0.1; anything else needs BAND_MCP_HTTP_TOKEN)
   --port <port>           HTTP port (default 8787; 0 picks a free one, printed on stderr); with sandbox or
-                          --sandbox, the sandbox's port (default 8790)
+                          --sandbox, the sandbox's port (default: the first free one from 8790; a --port that
+                          is taken is an error)
   --sandbox               serve stdio on an embedded sandbox: a local Band with a demo agent and a web chat
   --base-url <url>        Band REST base (BAND_BASE_URL, default https://app.band.ai)
   --ws-url <url>          Band socket base (BAND_WS_URL, derived from the base URL)
@@ -66,8 +67,8 @@ interface Invocation {
   flags: ConfigFlags;
   /** Present for `--http`: where to listen. */
   http?: { host: string; port: number };
-  /** Present for `sandbox` and `--sandbox`: the local Band's port. */
-  sandbox?: { port: number };
+  /** Present for `sandbox` and `--sandbox`: the local Band's port, when --port names one. */
+  sandbox?: { port?: number };
   /** stdio: the label of the agent to serve. */
   agent?: string;
 }
@@ -106,7 +107,7 @@ function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
   return {
     command: doctor ? "doctor" : sandboxCommand ? "sandbox" : "serve",
     ...(values.http ? { http: { host: str("host") ?? DEFAULT_HTTP.host, port: port === undefined ? DEFAULT_HTTP.port : Number(port) } } : {}),
-    ...(sandbox ? { sandbox: { port: port === undefined ? DEFAULT_SANDBOX_PORT : Number(port) } } : {}),
+    ...(sandbox ? { sandbox: port === undefined ? {} : { port: Number(port) } } : {}),
     ...(str("agent") !== undefined ? { agent: str("agent") } : {}),
     flags: {
       baseUrl: str("base-url"),
@@ -199,16 +200,26 @@ async function serveHttp(config: Config, log: Logger, where: { host: string; por
  * the plain server never loads or parses it.
  */
 const SANDBOX_ENTRY = "./sandbox/main.js";
-const DEFAULT_SANDBOX_PORT = 8790;
 const loadSandbox = (): Promise<typeof import("./sandbox/main.js")> => import(SANDBOX_ENTRY);
 
-/** `band-mcp-server sandbox`: the local Band alone, until a signal. Its settings go to stdout, to be sourced. */
-async function runSandbox(where: { port: number }): Promise<void> {
-  const { startSandbox, describeSandbox } = await loadSandbox();
-  const sandbox = await startSandbox({ port: where.port }).catch((error: unknown) => {
-    process.stderr.write(`band-mcp-server: ${listenProblem(error, { host: "127.0.0.1", port: where.port })}\n`);
+/** The sandbox on the port asked for (or the first free one from 8790), or exit 1 saying why: never a silent move. */
+async function startSandboxOrExit(where: { port?: number }) {
+  const { startSandbox } = await loadSandbox();
+  return startSandbox(where).catch((error: unknown) => {
+    const { first, last } = error as { first?: number; last?: number };
+    const problem =
+      where.port === undefined && first !== undefined
+        ? `ports ${first} to ${last} on 127.0.0.1 are all in use (other sandboxes?): pick one with --port (0 picks any free one).`
+        : listenProblem(error, { host: "127.0.0.1", port: where.port ?? 0 });
+    process.stderr.write(`band-mcp-server: ${problem}\n`);
     process.exit(1);
   });
+}
+
+/** `band-mcp-server sandbox`: the local Band alone, until a signal. Its settings go to stdout, to be sourced. */
+async function runSandbox(where: { port?: number }): Promise<void> {
+  const { describeSandbox } = await loadSandbox();
+  const sandbox = await startSandboxOrExit(where);
   const stop = () => void sandbox.close().finally(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
@@ -220,9 +231,8 @@ async function runSandbox(where: { port: number }): Promise<void> {
  * `--sandbox`: an embedded local Band, and the environment that points the server at it as the demo agent.
  * The real account's keys (and any proxy) are left out, so they never reach the sandbox.
  */
-async function embedSandbox(where: { port: number }): Promise<{ env: Record<string, string | undefined>; chatUrl: string }> {
-  const { startSandbox } = await loadSandbox();
-  const sandbox = await startSandbox({ port: where.port, fallbackToFreePort: true });
+async function embedSandbox(where: { port?: number }): Promise<{ env: Record<string, string | undefined>; chatUrl: string }> {
+  const sandbox = await startSandboxOrExit(where);
   process.stderr.write(
     `band-mcp-server: sandbox chat at ${sandbox.chatUrl} — pick who you are there; a message that @mentions @${sandbox.demo.agent.handle} reaches this server.\n`,
   );

@@ -3,7 +3,7 @@
  * (store.ts), with the controls to build a world and the views to inspect it. The sandbox command and the test
  * suite's fake Band (test/fake-band) are both this one model.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRestHandler, type RestHooks } from "./rest.js";
 import { BandSocketServer } from "./socket.js";
@@ -30,8 +30,8 @@ export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse) => boolean
 export interface BandOptions {
   /** Default 127.0.0.1. */
   host?: string;
-  /** Default 0 (a free port). */
-  port?: number;
+  /** Default 0 (a free port). A list: the first of them that is free (EADDRINUSE from the last when none is). */
+  port?: number | readonly number[];
   /** Passed to the BandSocketServer: a shorter idle timeout for heartbeat tests, a log sink. */
   socket?: { idleTimeoutMs?: number; log?: (line: string) => void; record?: boolean };
   rest?: RestHooks;
@@ -110,13 +110,15 @@ export async function startBand(options: BandOptions = {}): Promise<Band> {
   });
   socket.attach(server);
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  const ports = typeof options.port === "number" || options.port === undefined ? [options.port ?? 0] : options.port;
+  for (const [index, candidate] of ports.entries()) {
+    try {
+      await listen(server, host, candidate);
+      break;
+    } catch (error) {
+      if (index === ports.length - 1 || (error as { code?: unknown }).code !== "EADDRINUSE") throw error;
+    }
+  }
   const { port } = server.address() as AddressInfo;
   let roomCount = 0;
 
@@ -154,4 +156,14 @@ export async function startBand(options: BandOptions = {}): Promise<Band> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
 }

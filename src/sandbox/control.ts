@@ -23,6 +23,8 @@ const MAX_ROOMS = 200;
 const MAX_LIST = 500;
 
 export interface Demo {
+  /** Names this world, so a page bookmarked for one sandbox notices when another answers at its address. */
+  worldId: string;
   agent: ActorRecord;
   people: ActorRecord[];
 }
@@ -101,7 +103,7 @@ export function controlRoutes(store: BandStore, feed: ChatFeed, demo: Demo): (re
     {
       method: "GET",
       path: /^\/world$/,
-      run: (_m, _req, res) => reply(res, 200, { agent: personView(demo.agent), people: demo.people.map(personView), rooms: rooms() }),
+      run: (_m, _req, res) => reply(res, 200, { world: { id: demo.worldId }, agent: personView(demo.agent), people: demo.people.map(personView), rooms: rooms() }),
     },
     { method: "GET", path: /^\/rooms$/, run: (_m, _req, res) => reply(res, 200, { rooms: rooms() }) },
     {

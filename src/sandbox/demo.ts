@@ -1,5 +1,6 @@
 /** The sandbox's starting world: a demo agent, the people it works with, and two rooms. No messages yet. */
 import type { Demo } from "./control.js";
+import { newId } from "./ids.js";
 import type { BandStore } from "./store.js";
 
 export function seedDemo(store: BandStore): Demo {
@@ -9,5 +10,5 @@ export function seedDemo(store: BandStore): Demo {
   const agent = store.addAgent({ name: "Assistant", handle: "ada/assistant", ownerId: ada.id, description: "The sandbox's demo agent: your MCP host speaks as it." });
   store.createRoom({ title: "Welcome", ownerId: ada.id, memberIds: [agent.id], type: "direct" });
   store.createRoom({ title: "Team room", ownerId: ada.id, memberIds: [grace.id, alan.id, agent.id], type: "group" });
-  return { agent, people: [ada, grace, alan] };
+  return { worldId: newId(), agent, people: [ada, grace, alan] };
 }

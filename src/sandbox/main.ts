@@ -9,6 +9,8 @@ import { seedDemo } from "./demo.js";
 import { ChatFeed, type FeedOptions } from "./feed.js";
 
 export const DEFAULT_SANDBOX_PORT = 8790;
+/** Without an explicit port: the first free one of 8790…8809. */
+const PORTS_TRIED = 20;
 /** Enough for hours of chat; what bounds the memory of a sandbox left running. */
 const MAX_MESSAGES = 20_000;
 
@@ -24,21 +26,35 @@ export interface Sandbox {
 }
 
 export interface SandboxOptions {
-  /** Default 8790; 0 picks a free port. */
+  /**
+   * Exactly this port (0: any free one); taken, the start fails with EADDRINUSE, never a silent move. Absent:
+   * the first free port from 8790 on, or a `PortsTaken` error.
+   */
   port?: number;
-  /** When the port is taken, use a free one instead of failing (the embedded sandbox: several hosts may run it). */
-  fallbackToFreePort?: boolean;
   feed?: FeedOptions;
   /** Default 20,000; past it new messages are refused with 507 `storage_full`. */
   maxMessages?: number;
 }
 
+/** Every port the sandbox tries without an explicit one is taken. */
+export class PortsTaken extends Error {
+  readonly code = "EADDRINUSE";
+  constructor(
+    readonly first: number,
+    readonly last: number,
+  ) {
+    super(`ports ${first} to ${last} are all in use`);
+  }
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   let feed: ChatFeed | undefined;
   let demo: Demo | undefined;
-  const start = (port: number) =>
-    startBand({
-      port,
+  const ports = options.port ?? Array.from({ length: PORTS_TRIED }, (_, i) => DEFAULT_SANDBOX_PORT + i);
+  let band;
+  try {
+    band = await startBand({
+      port: ports,
       // Runs for hours: keep no per-frame records.
       socket: { record: false },
       maxMessages: options.maxMessages ?? MAX_MESSAGES,
@@ -48,14 +64,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return controlRoutes(store, feed, demo);
       },
     });
-  const port = options.port ?? DEFAULT_SANDBOX_PORT;
-  let band;
-  try {
-    band = await start(port);
   } catch (error) {
     feed?.close();
-    if (!(options.fallbackToFreePort && port !== 0 && (error as { code?: unknown }).code === "EADDRINUSE")) throw error;
-    band = await start(0);
+    if (options.port === undefined && (error as { code?: unknown }).code === "EADDRINUSE") throw new PortsTaken(DEFAULT_SANDBOX_PORT, DEFAULT_SANDBOX_PORT + PORTS_TRIED - 1);
+    throw error;
   }
   const world = demo!;
   return {

@@ -59,7 +59,15 @@ describe.skipIf(!available)("the sandbox's web chat in headless chromium", () =>
     }, "server connected to the sandbox");
 
     const page = await context.newPage();
-    await page.goto(`${chatUrl}?as=grace`);
+    // A tab bookmarked for another sandbox says so instead of silently showing this one.
+    await page.goto(`${chatUrl}?as=grace&world=0badc0de-0000-4000-8000-000000000000`);
+    await expect.poll(() => page.locator("#notice").textContent(), PATIENCE).toMatch(/^This link was made for another sandbox \(world 0badc0de\)/);
+    // The address then names this sandbox's world, so a bookmark of it is recognised.
+    const worldInUrl = () => /world=([0-9a-f-]{36})/.exec(page.url())?.[1];
+    await expect.poll(() => worldInUrl() ?? "", PATIENCE).toMatch(/^(?!0badc0de)[0-9a-f-]{36}$/);
+    const world = worldInUrl();
+    await page.goto(`${chatUrl}?as=grace&world=${world}`);
+    expect(await page.locator("#notice").isHidden()).toBe(true);
     await page.getByLabel("You are", { exact: true }).selectOption({ label: "Grace Hopper (@grace)" });
     await page.getByLabel("Room", { exact: true }).selectOption({ label: "Team room" });
     await expect.poll(() => page.locator("#connection").textContent(), PATIENCE).toBe("Live");

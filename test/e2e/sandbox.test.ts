@@ -98,6 +98,10 @@ describe("band-mcp-server sandbox", () => {
       const taken = await runCli(["sandbox", "--port", port]);
       expect(taken.code).toBe(1);
       expect(taken.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      // The embedded sandbox too: an explicit port is never silently swapped for another.
+      const embedded = await runCli(["--sandbox", "--port", port]);
+      expect(embedded.code).toBe(1);
+      expect(embedded.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
     } finally {
       first.kill("SIGTERM");
     }

@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/main.js";
 import { waitFor } from "../helpers/harness.js";
@@ -223,5 +224,25 @@ describe("the sandbox's world and control API", () => {
     expect(await script.text()).toContain("EventSource");
     // Band's API is still Band's: unknown paths get Band's 404 envelope.
     expect((await fetch(`${sandbox.url}/etc/passwd`)).status).toBe(404);
+  });
+});
+
+describe("the sandbox's port", () => {
+  it("without one asked for, is the first free port from 8790 on (not a random one); an explicit one taken is refused", async () => {
+    // Hold 8790 (unless another sandbox on this machine already does): the sandbox must take the next free one.
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.once("error", () => resolve()).listen(8790, "127.0.0.1", resolve));
+    const started: Sandbox[] = [];
+    try {
+      started.push(await startSandbox(), await startSandbox());
+      const [first, second] = started.map((s) => Number(new URL(s.url).port));
+      expect(first).toBeGreaterThan(8790);
+      expect(second).toBeGreaterThan(first!);
+      expect(second).toBeLessThanOrEqual(8809);
+      await expect(startSandbox({ port: first })).rejects.toMatchObject({ code: "EADDRINUSE" });
+    } finally {
+      for (const s of started) await s.close();
+      holder.close();
+    }
   });
 });

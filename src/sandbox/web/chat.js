@@ -10,7 +10,7 @@ const list = el("messages");
 const box = el("message");
 const suggestions = el("mention-list");
 
-const state = { people: [], rooms: new Map(), me: undefined, roomId: undefined, working: new Map(), events: undefined };
+const state = { world: undefined, people: [], rooms: new Map(), me: undefined, roomId: undefined, working: new Map(), events: undefined };
 
 async function api(path, options = {}) {
   const response = await fetch(`${API}${path}`, {
@@ -52,7 +52,7 @@ function fillRooms() {
 }
 
 function remember() {
-  const params = new URLSearchParams({ as: handleOf(state.me) ?? "", room: state.roomId ?? "" });
+  const params = new URLSearchParams({ as: handleOf(state.me) ?? "", room: state.roomId ?? "", world: state.world?.id ?? "" });
   history.replaceState(null, "", `?${params}`);
 }
 
@@ -303,14 +303,24 @@ roomSelect.addEventListener("change", () => {
 
 // ---- start --------------------------------------------------------------------------------------------------
 
+/** Which sandbox this is; a link made for another one (another port, another data folder) is said so, not followed silently. */
+function showWorld(world, asked) {
+  state.world = world.world;
+  el("world").textContent = `Sandbox on port ${location.port || "80"}, world ${world.world.id.slice(0, 8)}`;
+  const notice = el("notice");
+  notice.hidden = !asked || asked === world.world.id;
+  notice.textContent = notice.hidden ? "" : `This link was made for another sandbox (world ${asked.slice(0, 8)}); the one at this address now is world ${world.world.id.slice(0, 8)}, with its own rooms and messages.`;
+}
+
 async function start() {
   const world = await api("/world");
+  const params = new URLSearchParams(location.search);
+  showWorld(world, params.get("world"));
   state.people = world.people;
   for (const room of world.rooms) {
     state.rooms.set(room.id, room);
     state.working.set(room.id, room.working);
   }
-  const params = new URLSearchParams(location.search);
   const asked = params.get("as");
   state.me = (state.people.find((p) => p.id === asked || p.handle === asked) ?? state.people[0]).id;
   state.roomId = params.get("room") ?? undefined;

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "./log.js";
 import { startHttpServer, type HttpHandle } from "./http/server.js";
 import { createMcpServer } from "./mcp/server.js";
 import { BatchedStdioServerTransport } from "./mcp/stdio.js";
+import { HOSTS, selfCommand, setupText, terminalHint, type HostName } from "./setup.js";
 import { VERSION } from "./version.js";
 
 const USAGE = `Usage: band-mcp-server [options]            serve MCP over stdio (default)
@@ -16,6 +17,9 @@ const USAGE = `Usage: band-mcp-server [options]            serve MCP over stdio 
        band-mcp-server doctor [options]     check settings, key, REST and the live socket, then exit
        band-mcp-server --sandbox            serve MCP over stdio on a local demo Band, with a web chat (no key needed)
        band-mcp-server sandbox [--port n]   run only the local demo Band and its web chat (port 8790, or the next free one)
+       band-mcp-server setup [host] [--sandbox]
+                                            print the config that starts this server, for one host or all:
+                                            ${HOSTS.join(", ")}
 
 Options:
   --http                  serve Streamable HTTP instead of stdio (many sessions share each agent's Band connection)
@@ -63,7 +67,7 @@ const OPTIONS = {
 } as const;
 
 interface Invocation {
-  command: "serve" | "doctor" | "sandbox" | "help" | "version";
+  command: "serve" | "doctor" | "sandbox" | "setup" | "help" | "version";
   flags: ConfigFlags;
   /** Present for `--http`: where to listen. */
   http?: { host: string; port: number };
@@ -71,6 +75,8 @@ interface Invocation {
   sandbox?: { port?: number };
   /** stdio: the label of the agent to serve. */
   agent?: string;
+  /** Present for `setup`: which host's config to print (all when absent), and for which server. */
+  setup?: { host?: HostName; sandbox: boolean };
 }
 
 const DEFAULT_HTTP = { host: "127.0.0.1", port: 8787 };
@@ -88,6 +94,7 @@ function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
     else if (spec.type === "boolean" && token.value !== undefined) problems.push(`option ${token.rawName} takes no value`);
   }
   const [command, ...extra] = positionals;
+  if (command === "setup") return parseSetup(tokens, extra, problems);
   const doctor = command === "doctor";
   const sandboxCommand = command === "sandbox";
   for (const positional of doctor || sandboxCommand ? extra : positionals) problems.push(`unknown command "${positional}"`);
@@ -123,6 +130,24 @@ function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
   };
 }
 
+/** `setup [host] [--sandbox]`: only these; every other flag or word is a problem. */
+function parseSetup(tokens: ReturnType<typeof parseArgs>["tokens"] & object, extra: string[], problems: string[]): Invocation | { problems: string[] } {
+  const [host, ...more] = extra;
+  if (host !== undefined && !(HOSTS as readonly string[]).includes(host)) problems.push(`setup: unknown host "${host}" (one of ${HOSTS.join(", ")})`);
+  for (const word of more) problems.push(`setup: unexpected "${word}"`);
+  let sandbox = false;
+  let help = false;
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    if (token.name === "sandbox") sandbox = true;
+    else if (token.name === "help") help = true;
+    else if (Object.hasOwn(OPTIONS, token.name)) problems.push(`setup does not take ${token.rawName} (only --sandbox)`);
+  }
+  if (problems.length > 0) return { problems };
+  if (help) return { command: "help", flags: {} };
+  return { command: "setup", flags: {}, setup: { sandbox, ...(host ? { host: host as HostName } : {}) } };
+}
+
 /** Closes everything on the first shutdown signal; whatever hangs, the process is gone within 2 s (never outlive the host). */
 function exitOnShutdown(log: Logger, closeAll: () => Promise<unknown>, options: { onStdinClose: boolean }): (reason: string) => Promise<void> {
   let closing = false;
@@ -143,7 +168,9 @@ function exitOnShutdown(log: Logger, closeAll: () => Promise<unknown>, options: 
   return shutdown;
 }
 
-async function serveStdio(config: Config, log: Logger): Promise<void> {
+async function serveStdio(config: Config, log: Logger, options: { sandbox: boolean }): Promise<void> {
+  // A person ran it in a terminal: say what it is instead of waiting silently for JSON-RPC.
+  if (process.stdin.isTTY) process.stderr.write(terminalHint({ self: selfCommand(), sandbox: options.sandbox }));
   const app = createApp(config, log);
   const server = createMcpServer(app);
   const shutdown = exitOnShutdown(log, async () => {
@@ -269,6 +296,10 @@ async function main(argv: string[]): Promise<void> {
     process.exit(await runDoctor(process.env, invocation.flags, (text) => process.stdout.write(text)));
   }
   if (invocation.command === "sandbox") return runSandbox(invocation.sandbox!);
+  if (invocation.command === "setup") {
+    process.stdout.write(setupText({ self: selfCommand(), nodePath: process.execPath, ...invocation.setup! }));
+    return;
+  }
   const sandbox = invocation.sandbox ? await embedSandbox(invocation.sandbox) : undefined;
   let config: Config;
   try {
@@ -291,7 +322,7 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   if (invocation.http) await serveHttp(config, log, invocation.http);
-  else await serveStdio(config, log);
+  else await serveStdio(config, log, { sandbox: sandbox !== undefined });
 }
 
 await main(process.argv.slice(2));

@@ -5,24 +5,54 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 export type JsonBody = { ok: true; value: unknown } | { ok: false; tooLarge: boolean; message: string };
 
 /**
- * A request's JSON body, at most `maxBytes`. A declared length over the cap is refused before reading anything
- * (the caller then closes the connection rather than drain a body it will never use).
+ * How much of a refused body is still read (and dropped) after its 413: a client still sending when the answer
+ * comes would otherwise hit a reset (EPIPE) and never read it. Past either bound the connection is cut.
  */
-export async function readJson(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
+export const DRAIN_LIMITS = { bytes: 32 * 1024 * 1024, ms: 15_000 };
+
+/**
+ * A request's JSON body, at most `maxBytes`. A body over the cap (declared or found while reading) is refused at
+ * once, and the rest of it is drained in the background within DRAIN_LIMITS, so the caller's 413 reaches the
+ * client and the connection stays usable.
+ */
+export function readJson(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
   const tooLarge = { ok: false, tooLarge: true, message: `The request body is over ${maxBytes} bytes.` } as const;
-  if (Number(req.headers["content-length"]) > maxBytes) return tooLarge;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  if (Number(req.headers["content-length"]) > maxBytes) {
+    drain(req, 0);
+    return Promise.resolve(tooLarge);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      req.off("data", onData).off("end", onEnd).off("error", reject);
+      drain(req, size);
+      resolve(tooLarge);
+    };
+    const onEnd = () => {
+      try {
+        resolve({ ok: true, value: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
+      } catch {
+        resolve({ ok: false, tooLarge: false, message: "The body is not JSON." });
+      }
+    };
+    req.on("data", onData).once("end", onEnd).once("error", reject);
+  });
+}
+
+/** Reads and drops the rest of a refused body; cuts the connection past DRAIN_LIMITS. */
+function drain(req: IncomingMessage, alreadyRead: number): void {
+  let size = alreadyRead;
+  const cut = () => req.socket.destroy();
+  const timer = setTimeout(cut, DRAIN_LIMITS.ms).unref();
+  req.on("data", (chunk: Buffer) => {
     size += chunk.length;
-    if (size > maxBytes) return tooLarge;
-    chunks.push(chunk);
-  }
-  try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
-  } catch {
-    return { ok: false, tooLarge: false, message: "The body is not JSON." };
-  }
+    if (size > DRAIN_LIMITS.bytes) cut();
+  });
+  req.once("close", () => clearTimeout(timer));
+  req.resume();
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {

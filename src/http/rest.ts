@@ -24,8 +24,7 @@ export async function serveRest(app: App, rest: string, req: IncomingMessage, re
   if (req.method === "POST" && (rest === "/messages" || rest === "/messages/sync")) {
     const body = await readJson(req, MAX_REST_BODY_BYTES);
     if (!body.ok) {
-      if (body.tooLarge) res.setHeader("connection", "close");
-      return sendRestError(res, 400, body.tooLarge ? "too_large" : "bad_json", `${body.message} Send one JSON object: {"chat_id", "content", "mentions"}.`);
+      return sendRestError(res, body.tooLarge ? 413 : 400, body.tooLarge ? "too_large" : "bad_json", `${body.message} Send one JSON object: {"chat_id", "content", "mentions"}.`);
     }
     return reply(rest === "/messages" ? await sendMessage(app, body.value) : await sendSync(app, body.value, gone.signal, written));
   }

@@ -63,8 +63,6 @@ export class McpSessions {
     if (req.method !== "POST") return sendJsonRpcError(res, 400, -32000, "Bad request: no mcp-session-id header; start with an initialize request (POST).");
     const body = await readJson(req, MAX_BODY_BYTES);
     if (!body.ok) {
-      // The rest of an oversized body is never read: close the connection rather than drain it.
-      if (body.tooLarge) res.setHeader("connection", "close");
       return sendJsonRpcError(res, body.tooLarge ? 413 : 400, body.tooLarge ? -32000 : -32700, body.tooLarge ? body.message : `Parse error: ${body.message}`);
     }
     if (Array.isArray(body.value) && body.value.length === 0) return sendJsonRpcError(res, 400, -32600, "Invalid Request: an empty JSON-RPC batch; send at least one message.");

@@ -235,7 +235,7 @@ describe("the hub: several agents in one process", () => {
       ["/agents/default/messages", { content: "no chat" }, 400, /chat_id/],
       ["/agents/default/messages", { chat_id: fake.room.id, content: "  " }, 400, /content/],
       ["/agents/default/messages", { chat_id: fake.room.id, content: "hi", mentions: ["@nobody-here"] }, 400, /not in this room[\s\S]*alice\/reviewer/],
-      ["/agents/default/messages", { chat_id: fake.room.id, content: "x".repeat(300_000) }, 400, /over/],
+      ["/agents/default/messages", { chat_id: fake.room.id, content: "x".repeat(300_000) }, 413, /over/],
       ["/agents/default/messages/sync", { chat_id: fake.room.id, content: "hi", mentions: ["alice/reviewer"], timeout_seconds: 301 }, 400, /timeout_seconds/],
       ["/agents/held/messages/sync", { chat_id: fake.room.id, content: "hi", mentions: ["alice/reviewer"] }, 409, /conflict/],
       ["/agents/bad/messages", { chat_id: fake.room.id, content: "hi", mentions: ["alice/reviewer"] }, 503, /key/],

@@ -1,6 +1,8 @@
 import { request, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DRAIN_LIMITS } from "../../src/http/io.js";
 import { startHttpServer, type HttpHandle } from "../../src/http/server.js";
 import { startFakeBand, type FakeBand } from "../fake-band/index.js";
 import { connectInMemory, untilJoined, waitFor, type Connected } from "../helpers/harness.js";
@@ -33,6 +35,21 @@ function raw(path: string, options: { method?: string; headers?: Record<string, 
     });
     req.on("error", reject);
     req.end(options.body);
+  });
+}
+
+/** Sends a whole body with node:http; the answer, and any error the request met before it closed. */
+function sendWhole(path: string, body: Buffer): Promise<RawResponse & { error: string | undefined }> {
+  return new Promise((resolve) => {
+    let answer: RawResponse = { status: 0, headers: {}, body: "" };
+    let error: string | undefined;
+    const req = request(new URL(path, http.url), { method: "POST", headers: MCP_HEADERS }, (res) => {
+      answer = { status: res.statusCode ?? 0, headers: res.headers, body: "" };
+      res.on("data", (c) => (answer.body += c));
+    });
+    req.on("error", (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+    req.on("close", () => resolve({ ...answer, error }));
+    req.end(body);
   });
 }
 
@@ -81,6 +98,44 @@ describe("HTTP edges", () => {
       setTimeout(() => reject(new Error("no answer within 2 s")), 2_000).unref();
     });
     expect(answer).toBe(413);
+  });
+
+  it("answers a 10 MB body with a 413 the client reads, as fetch and as node:http sending it whole", async () => {
+    await start();
+    const big = Buffer.alloc(10 * 1024 * 1024, "a");
+    for (const [path, code] of [["/mcp", -32000], ["/agents/default/messages", "too_large"]] as const) {
+      const fetched = await fetch(new URL(path, http.url), { method: "POST", headers: MCP_HEADERS, body: big });
+      expect(fetched.status).toBe(413);
+      const body = (await fetched.json()) as { error: { code: unknown; message: string } };
+      expect(body.error).toMatchObject({ code, message: expect.stringContaining("over") });
+      // node:http writes the whole body and reports a connection cut while it writes (EPIPE, reset) as an error.
+      const written = await sendWhole(path, big);
+      expect(written).toMatchObject({ status: 413, error: undefined });
+      expect(JSON.parse(written.body).error).toMatchObject({ code });
+      // Without a declared length (chunked), found over the cap while reading.
+      const chunks = Array.from({ length: 160 }, () => big.subarray(0, 64 * 1024));
+      const streamed = await fetch(new URL(path, http.url), { method: "POST", headers: MCP_HEADERS, body: ReadableStream.from(chunks), duplex: "half" } as RequestInit);
+      expect(streamed.status).toBe(413);
+      expect(((await streamed.json()) as { error: unknown }).error).toMatchObject({ code });
+    }
+  });
+
+  it("cuts a refused body that goes on past the drain bound, after its 413", async () => {
+    await start();
+    const declared = 4 * DRAIN_LIMITS.bytes;
+    const socket = connect(Number(new URL(http.url).port), "127.0.0.1");
+    let answer = "";
+    let written = 0;
+    socket.on("data", (c) => (answer += c));
+    socket.on("error", () => undefined);
+    socket.write(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n`);
+    const chunk = Buffer.alloc(1024 * 1024, "a");
+    while (!socket.destroyed && written < declared) {
+      written += chunk.length;
+      if (!socket.write(chunk)) await new Promise((r) => { socket.once("drain", r); socket.once("close", r); });
+    }
+    expect(answer).toMatch(/^HTTP\/1\.1 413/);
+    expect(written).toBeLessThan(declared);
   });
 
   it("lets a newcomer in at the session limit by closing the least recently used idle session", async () => {

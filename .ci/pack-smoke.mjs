@@ -41,7 +41,7 @@ try {
   console.log("pack smoke: npx -y <tarball> started and answered initialize");
 
   const { BAND_API_KEY: _key, BAND_USER_KEY: _user, ...keyless } = process.env;
-  await startsAndAnswers(tarball, ["--sandbox", "--port", "0"], keyless, async (stderr) => {
+  await startsAndAnswers(tarball, ["--sandbox", "--port", "0"], { ...keyless, BAND_SANDBOX_DIR: join(dir, "sandbox") }, async (stderr) => {
     const chat = /sandbox chat at (\S+)/.exec(stderr)?.[1];
     if (!chat) throw new Error("--sandbox printed no chat address on stderr");
     const page = await fetch(chat);

@@ -231,13 +231,16 @@ const loadSandbox = (): Promise<typeof import("./sandbox/main.js")> => import(SA
 
 /** The sandbox on the port asked for (or the first free one from 8790), or exit 1 saying why: never a silent move. */
 async function startSandboxOrExit(where: { port?: number }) {
-  const { startSandbox } = await loadSandbox();
-  return startSandbox(where).catch((error: unknown) => {
-    const { first, last } = error as { first?: number; last?: number };
+  const { startSandbox, sandboxDir } = await loadSandbox();
+  const dir = sandboxDir(process.env);
+  return startSandbox({ ...where, dir }).catch((error: unknown) => {
+    const { first, last, syscall } = error as { first?: number; last?: number; syscall?: unknown };
     const problem =
       where.port === undefined && first !== undefined
         ? `ports ${first} to ${last} on 127.0.0.1 are all in use (other sandboxes?): pick one with --port (0 picks any free one).`
-        : listenProblem(error, { host: "127.0.0.1", port: where.port ?? 0 });
+        : syscall === "listen"
+          ? listenProblem(error, { host: "127.0.0.1", port: where.port ?? 0 })
+          : `cannot keep the sandbox's world in ${dir} (${error instanceof Error ? error.message : String(error)}): set BAND_SANDBOX_DIR to a folder you can write.`;
     process.stderr.write(`band-mcp-server: ${problem}\n`);
     process.exit(1);
   });
@@ -260,8 +263,10 @@ async function runSandbox(where: { port?: number }): Promise<void> {
  */
 async function embedSandbox(where: { port?: number }): Promise<{ env: Record<string, string | undefined>; chatUrl: string }> {
   const sandbox = await startSandboxOrExit(where);
+  const { describeStorage } = await loadSandbox();
   process.stderr.write(
-    `band-mcp-server: sandbox chat at ${sandbox.chatUrl} — pick who you are there; a message that @mentions @${sandbox.demo.agent.handle} reaches this server.\n`,
+    `band-mcp-server: sandbox chat at ${sandbox.chatUrl} — pick who you are there; a message that @mentions @${sandbox.demo.agent.handle} reaches this server.\n` +
+      describeStorage(sandbox.storage).map((line) => `band-mcp-server: ${line}\n`).join(""),
   );
   const env: Record<string, string | undefined> = { ...process.env, BAND_API_KEY: sandbox.agentKey, BAND_BASE_URL: sandbox.url };
   // The only Band is on loopback: a proxy would only be in the way.

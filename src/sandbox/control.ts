@@ -13,6 +13,7 @@ import { BandFailure } from "./errors.js";
 import type { ChatFeed } from "./feed.js";
 import { validateMessage } from "./mentions.js";
 import type { ActorRecord, BandStore } from "./store.js";
+import type { WorldStorage } from "./world-file.js";
 import { messageView, personView, roomView, typedMentions } from "./views.js";
 
 const API = "/sandbox/api";
@@ -85,7 +86,10 @@ const text = (body: Json, name: string, required: boolean): string | undefined =
   return value;
 };
 
-export function controlRoutes(store: BandStore, feed: ChatFeed, demo: Demo): (req: IncomingMessage, res: ServerResponse) => boolean {
+/** Where the world is kept, and why the last save failed if it did: the page says both. */
+export type StorageReport = () => { storage: WorldStorage; problem: string | undefined };
+
+export function controlRoutes(store: BandStore, feed: ChatFeed, demo: Demo, kept: StorageReport): (req: IncomingMessage, res: ServerResponse) => boolean {
   /** A person (or the agent) by id or handle. */
   const actorNamed = (name: string, field: string): ActorRecord => {
     const actor = store.actor(name) ?? store.actorByHandle(name);
@@ -103,7 +107,7 @@ export function controlRoutes(store: BandStore, feed: ChatFeed, demo: Demo): (re
     {
       method: "GET",
       path: /^\/world$/,
-      run: (_m, _req, res) => reply(res, 200, { world: { id: demo.worldId }, agent: personView(demo.agent), people: demo.people.map(personView), rooms: rooms() }),
+      run: (_m, _req, res) => reply(res, 200, { world: worldView(demo, kept()), agent: personView(demo.agent), people: demo.people.map(personView), rooms: rooms() }),
     },
     { method: "GET", path: /^\/rooms$/, run: (_m, _req, res) => reply(res, 200, { rooms: rooms() }) },
     {
@@ -111,7 +115,7 @@ export function controlRoutes(store: BandStore, feed: ChatFeed, demo: Demo): (re
       path: /^\/rooms$/,
       async run(_m, req, res) {
         const body = await readJson(req);
-        if (store.rooms.size >= MAX_ROOMS) throw new ControlError(409, "too_many_rooms", `The sandbox holds at most ${MAX_ROOMS} rooms; restart it for a clean slate.`);
+        if (store.rooms.size >= MAX_ROOMS) throw new ControlError(409, "too_many_rooms", `The sandbox holds at most ${MAX_ROOMS} rooms; delete its world file (see GET ${API}/world) and restart it for a clean slate.`);
         const title = text(body, "title", true)!.slice(0, 200);
         const owner = actorNamed(text(body, "as", false) ?? demo.people[0]!.id, "as");
         const named = body.participants;
@@ -193,5 +197,16 @@ export function controlRoutes(store: BandStore, feed: ChatFeed, demo: Demo): (re
         else reply(res, 500, { error: { code: "internal_error", message: error instanceof Error ? error.message : String(error) } });
       });
     return true;
+  };
+}
+
+/** The world's identity and where it is kept, as the page shows them. */
+function worldView(demo: Demo, { storage, problem }: ReturnType<StorageReport>) {
+  return {
+    id: demo.worldId,
+    kept_in: storage.kind === "file" ? storage.file : null,
+    ...(storage.kind === "busy" ? { temporary: `another sandbox (pid ${storage.holderPid}) keeps ${storage.dir}` } : {}),
+    ...(storage.kind === "memory" ? { temporary: "this sandbox keeps its world in memory only" } : {}),
+    ...(problem ? { not_saved: problem } : {}),
   };
 }

@@ -5,8 +5,10 @@
  */
 import { startBand } from "./band.js";
 import { controlRoutes, type Demo } from "./control.js";
-import { seedDemo } from "./demo.js";
 import { ChatFeed, type FeedOptions } from "./feed.js";
+import { openWorld, saveOnChange, type WorldStorage } from "./world-file.js";
+
+export { sandboxDir } from "./world-file.js";
 
 export const DEFAULT_SANDBOX_PORT = 8790;
 /** Without an explicit port: the first free one of 8790…8809. */
@@ -22,6 +24,8 @@ export interface Sandbox {
   /** BAND_API_KEY of the demo agent. */
   agentKey: string;
   demo: Demo;
+  /** Where the world is kept between runs, and what happened to the last one. */
+  storage: WorldStorage;
   close(): Promise<void>;
 }
 
@@ -31,6 +35,8 @@ export interface SandboxOptions {
    * the first free port from 8790 on, or a `PortsTaken` error.
    */
   port?: number;
+  /** The folder that keeps the world between runs (`sandboxDir()`); absent, the world lives in memory only. */
+  dir?: string;
   feed?: FeedOptions;
   /** Default 20,000; past it new messages are refused with 507 `storage_full`. */
   maxMessages?: number;
@@ -49,7 +55,8 @@ export class PortsTaken extends Error {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   let feed: ChatFeed | undefined;
-  let demo: Demo | undefined;
+  let kept: ReturnType<typeof openWorld> | undefined;
+  let saver: ReturnType<typeof saveOnChange> | undefined;
   const ports = options.port ?? Array.from({ length: PORTS_TRIED }, (_, i) => DEFAULT_SANDBOX_PORT + i);
   let band;
   try {
@@ -59,25 +66,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       socket: { record: false },
       maxMessages: options.maxMessages ?? MAX_MESSAGES,
       extraRoutes: (store) => {
-        demo = seedDemo(store);
+        kept = openWorld(store, options.dir);
+        saver = saveOnChange(store, kept);
         feed = new ChatFeed(store, options.feed);
-        return controlRoutes(store, feed, demo);
+        const storage = kept.storage;
+        return controlRoutes(store, feed, kept.demo, () => ({ storage, problem: saver?.problem() }));
       },
     });
   } catch (error) {
     feed?.close();
+    saver?.close();
     if (options.port === undefined && (error as { code?: unknown }).code === "EADDRINUSE") throw new PortsTaken(DEFAULT_SANDBOX_PORT, DEFAULT_SANDBOX_PORT + PORTS_TRIED - 1);
     throw error;
   }
-  const world = demo!;
+  const world = kept!;
   return {
     url: band.url,
     chatUrl: `${band.url}/`,
-    agentKey: world.agent.key,
-    demo: world,
+    agentKey: world.demo.agent.key,
+    demo: world.demo,
+    storage: world.storage,
     async close() {
       feed?.close();
       await band.close();
+      saver?.close();
     },
   };
 }
@@ -89,9 +101,25 @@ export function describeSandbox(sandbox: Sandbox): string {
     `BAND_BASE_URL=${sandbox.url}`,
     `BAND_API_KEY=${sandbox.agentKey}`,
     `# Band sandbox running. Chat in your browser: ${sandbox.chatUrl}`,
+    ...describeStorage(sandbox.storage).map((line) => `# ${line}`),
     `# Demo agent: ${agent.name} (@${agent.handle}). People: ${people.map((p) => `${p.name} (@${p.handle})`).join(", ")}.`,
     `# Connect an MCP host with the two settings above, or run \`band-mcp-server --sandbox\` for both in one process.`,
     `# Control API for scripts: ${sandbox.url}/sandbox/api/world. Ctrl-C stops the sandbox.`,
     "",
   ].join("\n");
+}
+
+/** What a person should know about where the world is kept: one line, two when the last one was set aside. */
+export function describeStorage(storage: WorldStorage): string[] {
+  switch (storage.kind) {
+    case "memory":
+      return ["The world lives in memory only: it ends with this process."];
+    case "busy":
+      return [`Another sandbox (pid ${storage.holderPid}) keeps its world in ${storage.dir}: this one's world is temporary (set BAND_SANDBOX_DIR to keep it elsewhere).`];
+    case "file":
+      return [
+        ...(storage.setAside ? [`The saved world could not be read (${storage.setAside.reason}): it was moved to ${storage.setAside.file}, and a new world started.`] : []),
+        `World ${storage.restored ? "restored from" : "kept in"} ${storage.file} (BAND_SANDBOX_DIR; delete the file for a clean slate).`,
+      ];
+  }
 }

@@ -1,110 +1,13 @@
+import { topics } from "../realtime/topics.js";
 import { ContactBook } from "./contacts.js";
 import { BandFailure, invalid, notFound } from "./errors.js";
 import { Clock, newApiKey, newId } from "./ids.js";
 import { MemoryBank } from "./memories.js";
 import { isReferenced } from "./references.js";
 import { TaskBoards } from "./tasks.js";
+import type { Role, ActorRecord, ParticipantRecord, RoomRecord, DeliveryStatus, AttemptRecord, DeliveryRecord, MessageRecord, QueueFilter, StoreChange, Push } from "./records.js";
 
-export type ActorType = "User" | "Agent";
-export type Role = "owner" | "admin" | "member";
-
-export interface ActorRecord {
-  id: string;
-  type: ActorType;
-  name: string;
-  handle: string;
-  key: string;
-  description: string | null;
-  insertedAt: string;
-  updatedAt: string;
-  /** Agents: the user who owns them. */
-  ownerId?: string;
-  /** Agents any agent may recruit (Band's "global agents"). */
-  global: boolean;
-  isExternal: boolean;
-  listedInDirectory: boolean;
-  tags: string[];
-  /** Users only. */
-  email?: string;
-  firstName?: string;
-  lastName?: string;
-}
-
-export interface ParticipantRecord {
-  actorId: string;
-  role: Role;
-  joinedAt: string;
-}
-
-export interface RoomRecord {
-  id: string;
-  title: string | null;
-  taskId: string | null;
-  type: "direct" | "group" | "task";
-  status: "active" | "archived" | "closed";
-  titleLocked: boolean;
-  insertedAt: string;
-  updatedAt: string;
-  lastMessageAt: string | null;
-  /** Insertion-ordered: the listing order. */
-  participants: Map<string, ParticipantRecord>;
-  /** Oldest first (ascending `seq`). */
-  messages: MessageRecord[];
-}
-
-export interface MentionMeta {
-  id: string;
-  handle: string;
-  name: string;
-}
-
-export type DeliveryStatus = "processing" | "processed" | "failed";
-
-export interface AttemptRecord {
-  attempt_number: number;
-  status: "processing" | "success" | "failed";
-  error?: string;
-  started_at: string;
-  completed_at?: string;
-}
-
-export interface DeliveryRecord {
-  status: DeliveryStatus;
-  attempts: AttemptRecord[];
-}
-
-export interface MessageRecord {
-  /** Global creation order; the keyset behind message cursors. */
-  seq: number;
-  id: string;
-  roomId: string;
-  content: string;
-  messageType: string;
-  senderId: string;
-  senderType: ActorType;
-  senderName: string;
-  /** Mention-kind entries only: those are the recipients. */
-  mentions: MentionMeta[];
-  /** Events carry their structured data here; text messages carry nothing beyond `mentions`. */
-  extraMetadata: Record<string, unknown>;
-  insertedAt: string;
-  updatedAt: string;
-  /** Per recipient agent (§6 of PROTOCOL.md). */
-  deliveries: Map<string, DeliveryRecord>;
-}
-
-/** The default (no `status`) filter is everything not processed. */
-export type QueueFilter = "unprocessed" | "pending" | "processing" | "processed" | "failed" | "all";
-
-/** What changed, for watchers of the world (the sandbox's live web chat); agents learn through `Push`. */
-export type StoreChange =
-  | { kind: "message"; message: MessageRecord }
-  | { kind: "delivery"; message: MessageRecord; agentId: string }
-  | { kind: "room"; roomId: string }
-  | { kind: "activity"; roomId: string; agentId: string; working: boolean };
-
-/** A socket push; band.ts routes it to the BandSocketServer. */
-export type Push = (agentId: string, topic: string, event: string, payload: object) => void;
+export type { ActorType, Role, ActorRecord, ParticipantRecord, RoomRecord, MentionMeta, DeliveryStatus, AttemptRecord, DeliveryRecord, MessageRecord, QueueFilter, StoreChange, Push } from "./records.js";
 
 /** An agent's work in one room: the text messages that mention it and that it did not send, oldest first. */
 interface Queue {
@@ -403,10 +306,14 @@ export class BandStore {
   #join(room: RoomRecord, actorId: string, role: Role): ParticipantRecord {
     const participant: ParticipantRecord = { actorId, role, joinedAt: this.clock.now() };
     room.participants.set(actorId, participant);
+    this.#roomSet(actorId).add(room.id);
+    return participant;
+  }
+
+  #roomSet(actorId: string): Set<string> {
     let rooms = this.#roomsByActor.get(actorId);
     if (!rooms) this.#roomsByActor.set(actorId, (rooms = new Set()));
-    rooms.add(room.id);
-    return participant;
+    return rooms;
   }
 
   #announceRoomAdded(room: RoomRecord, actorId: string): void {
@@ -452,7 +359,7 @@ export class BandStore {
   }): MessageRecord {
     const { room, sender } = options;
     if (this.messagesById.size >= (this.limits.maxMessages ?? Number.POSITIVE_INFINITY)) {
-      throw new BandFailure(507, "storage_full", `This local Band holds at most ${this.limits.maxMessages} messages; restart it for a clean slate.`);
+      throw new BandFailure(507, "storage_full", `This local Band holds at most ${this.limits.maxMessages} messages; restart it on an empty BAND_SANDBOX_DIR for a clean slate.`);
     }
     const messageType = options.messageType ?? TEXT;
     const mentioned = messageType === TEXT ? (options.mentions ?? []) : [];
@@ -473,18 +380,35 @@ export class BandStore {
       updatedAt: now,
       deliveries: new Map(),
     };
-    room.messages.push(message);
     room.lastMessageAt = now;
-    this.messagesById.set(message.id, message);
-    if (sender.type === "Agent") this.#context(sender.id, room.id).push(message);
-    for (const actor of mentioned) {
-      if (actor.type !== "Agent" || actor.id === sender.id) continue;
-      this.#queue(actor.id, room.id).items.push(message);
-      this.#context(actor.id, room.id).push(message);
-      this.push(actor.id, `chat_room:${room.id}`, "message_created", this.chatMessage(message));
-    }
+    for (const agentId of this.#file(room, message)) this.push(agentId, topics.room(room.id), "message_created", this.chatMessage(message));
     this.#changed({ kind: "message", message });
     return message;
+  }
+
+  /** Files a message in its room, and in the queue and context of each agent it concerns; returns the agents it mentions. */
+  #file(room: RoomRecord, message: MessageRecord): string[] {
+    room.messages.push(message);
+    this.messagesById.set(message.id, message);
+    if (message.senderType === "Agent") this.#context(message.senderId, room.id).push(message);
+    const mentioned = message.messageType === TEXT ? message.mentions.filter(({ id }) => id !== message.senderId && this.actors.get(id)?.type === "Agent") : [];
+    for (const { id } of mentioned) {
+      this.#queue(id, room.id).items.push(message);
+      this.#context(id, room.id).push(message);
+    }
+    return mentioned.map(({ id }) => id);
+  }
+
+  /** Files the records of a saved world (world-file.ts) in this empty store, as if they had happened here. */
+  adopt(world: { actors: readonly ActorRecord[]; rooms: readonly RoomRecord[]; messages: readonly MessageRecord[] }): void {
+    for (const actor of world.actors) this.#register(actor);
+    this.#counter = world.actors.length;
+    for (const room of world.rooms) {
+      this.rooms.set(room.id, room);
+      for (const actorId of room.participants.keys()) this.#roomSet(actorId).add(room.id);
+    }
+    for (const message of world.messages) this.#file(this.requireRoom(message.roomId), message);
+    this.#seq = world.messages.at(-1)?.seq ?? 0;
   }
 
   /** The spec's ChatMessage (also the `message_created` payload). */

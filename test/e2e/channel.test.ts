@@ -6,6 +6,7 @@ import { z } from "zod";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeBand, type FakeBand } from "../fake-band/index.js";
 import { call, waitFor } from "../helpers/harness.js";
+import { sandboxDir } from "../helpers/sandbox.js";
 
 const CLI = join(import.meta.dirname, "../../dist/cli.js");
 let fake: FakeBand;
@@ -202,7 +203,7 @@ describe("channel mode (--channel) with a client that behaves like Claude Code",
   });
 
   it("runs the one-command demo: with --sandbox, what a person writes in the web chat is pushed", async () => {
-    const host = await claudeCode(["--sandbox", "--channel", "--port", "0"], {}, false);
+    const host = await claudeCode(["--sandbox", "--channel", "--port", "0"], { BAND_SANDBOX_DIR: sandboxDir() }, false);
     let chatUrl = "";
     await waitFor(() => Boolean((chatUrl = /sandbox chat at (http:\/\/127\.0\.0\.1:\d+)\//.exec(host.stderr())?.[1] ?? "")), "the sandbox chat address on stderr");
     // Claude Code keeps the first 2 KB of the instructions: the channel and sandbox paragraphs both fit.

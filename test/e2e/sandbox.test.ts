@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/harness.js";
-import { controlApi, spawnSandboxServer } from "../helpers/sandbox.js";
+import { controlApi, sandboxDir, spawnSandboxServer } from "../helpers/sandbox.js";
 
 const CLI = join(import.meta.dirname, "../../dist/cli.js");
 const clients: Client[] = [];
@@ -12,9 +12,9 @@ afterEach(async () => {
   for (const client of clients.splice(0)) await client.close().catch(() => undefined);
 });
 
-function runCli(args: string[], untilOutput?: RegExp): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(args: string[], untilOutput?: RegExp, dir = sandboxDir()): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? "", BAND_SANDBOX_DIR: dir }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c) => {
@@ -81,6 +81,17 @@ describe("band-mcp-server sandbox", () => {
     expect(stdout).toContain("Chat in your browser: http://127.0.0.1:");
   });
 
+  it("keeps its world in BAND_SANDBOX_DIR: restarted, the agent's key, rooms and messages are the same", async () => {
+    const dir = sandboxDir();
+    const first = await runCli(["sandbox", "--port", "0"], /Ctrl-C/, dir);
+    expect(first.stdout).toContain(`# World kept in ${join(dir, "world.json")}`);
+    const second = await runCli(["sandbox", "--port", "0"], /Ctrl-C/, dir);
+    expect(second.stdout).toContain(`# World restored from ${join(dir, "world.json")}`);
+    const key = (out: string) => /^BAND_API_KEY=(.*)$/m.exec(out)?.[1];
+    // A host configured with the printed key keeps working across restarts.
+    expect(key(second.stdout)).toBe(key(first.stdout));
+  });
+
   it("refuses flags that do not go with the sandbox, and a taken port", async () => {
     const http = await runCli(["--sandbox", "--http"]);
     expect(http.code).toBe(2);
@@ -89,7 +100,7 @@ describe("band-mcp-server sandbox", () => {
     expect(baseUrl.code).toBe(2);
     expect(baseUrl.stderr).toContain("--base-url does not go with the sandbox");
 
-    const first = spawn(process.execPath, [CLI, "sandbox", "--port", "0"], { stdio: ["ignore", "pipe", "ignore"] });
+    const first = spawn(process.execPath, [CLI, "sandbox", "--port", "0"], { env: { PATH: process.env.PATH ?? "", BAND_SANDBOX_DIR: sandboxDir() }, stdio: ["ignore", "pipe", "ignore"] });
     try {
       let out = "";
       first.stdout.on("data", (c) => (out += c));

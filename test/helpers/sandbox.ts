@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -12,12 +14,19 @@ export interface SandboxSession {
   stderr(): string;
 }
 
+/** A fresh BAND_SANDBOX_DIR, removed when the test process ends: spawned sandboxes never share a world. */
+export function sandboxDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "band-sandbox-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** `band-mcp-server --sandbox` over stdio with the SDK's client; no key in its environment unless `env` adds one. */
 export async function spawnSandboxServer(env: Record<string, string> = {}): Promise<SandboxSession> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, "--sandbox", "--port", "0"],
-    env: { PATH: process.env.PATH ?? "", BAND_LOG_LEVEL: "warn", ...env },
+    env: { PATH: process.env.PATH ?? "", BAND_LOG_LEVEL: "warn", BAND_SANDBOX_DIR: sandboxDir(), ...env },
     stderr: "pipe",
   });
   let stderr = "";

@@ -306,7 +306,9 @@ roomSelect.addEventListener("change", () => {
 /** Which sandbox this is; a link made for another one (another port, another data folder) is said so, not followed silently. */
 function showWorld(world, asked) {
   state.world = world.world;
-  el("world").textContent = `Sandbox on port ${location.port || "80"}, world ${world.world.id.slice(0, 8)}`;
+  const { id, kept_in, temporary, not_saved } = world.world;
+  const where = kept_in ? `kept in ${kept_in}` : `temporary: ${temporary}`;
+  el("world").textContent = `Sandbox on port ${location.port || "80"}, world ${id.slice(0, 8)} (${where})${not_saved ? `. Not saved: ${not_saved}` : ""}`;
   const notice = el("notice");
   notice.hidden = !asked || asked === world.world.id;
   notice.textContent = notice.hidden ? "" : `This link was made for another sandbox (world ${asked.slice(0, 8)}); the one at this address now is world ${world.world.id.slice(0, 8)}, with its own rooms and messages.`;

@@ -3,6 +3,7 @@ import { SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextp
 import type { App } from "../app.js";
 import { outgoing } from "../bounds.js";
 import { transcript } from "../inbox/sync.js";
+import type { Completers } from "./completions.js";
 
 const JSON_TYPE = "application/json";
 
@@ -12,7 +13,7 @@ const JSON_TYPE = "application/json";
  * and nothing is sent before the client's `notifications/initialized` (some clients reject anything earlier).
  * Returns a function that detaches this session from the app's events.
  */
-export function registerResources(server: McpServer, app: App): () => void {
+export function registerResources(server: McpServer, app: App, complete: Completers): () => void {
   const live = app.live;
   // Contents and failures both leave the process, so both are masked (Band's words can carry the key).
   const json = async (uri: string, value: unknown) => {
@@ -42,6 +43,7 @@ export function registerResources(server: McpServer, app: App): () => void {
     "chat-inbox",
     new ResourceTemplate("band://inbox/{chat_id}", {
       list: () => ({ resources: rooms().map((r) => ({ uri: `band://inbox/${r.id}`, name: `Inbox: ${r.title ?? r.id}`, mimeType: JSON_TYPE })) }),
+      complete: { chat_id: complete.chatId },
     }),
     { title: "Band inbox for one chat", description: "Messages queued for you from one chat.", mimeType: JSON_TYPE },
     (uri, variables) => json(uri.href, live?.peek(chatIdOf(variables.chat_id)) ?? []),
@@ -53,6 +55,7 @@ export function registerResources(server: McpServer, app: App): () => void {
     "chat-context",
     new ResourceTemplate("band://chats/{chat_id}/context", {
       list: () => ({ resources: rooms().map((r) => ({ uri: `band://chats/${r.id}/context`, name: `Transcript: ${r.title ?? r.id}`, mimeType: JSON_TYPE })) }),
+      complete: { chat_id: complete.chatId },
     }),
     { title: "Band chat transcript", description: "The chat's messages as you see them, oldest first, mentions rendered as @handle.", mimeType: JSON_TYPE },
     (uri, variables) => json(uri.href, app.agent ? transcript(app.agent, app.participants, chatIdOf(variables.chat_id)) : []),

@@ -3,6 +3,7 @@ import type { App } from "../app.js";
 import type { LiveInbox } from "../inbox/live.js";
 import { selectTools } from "../tools/index.js";
 import { VERSION } from "../version.js";
+import { completers } from "./completions.js";
 import { attachChannel, CHANNEL_INSTRUCTIONS, channelCapabilities } from "./channel.js";
 import { registerPrompts } from "./prompts.js";
 import { toolDeps } from "../tools/run.js";
@@ -42,8 +43,9 @@ export function createMcpServer(app: App, session: SessionOptions = {}): McpServ
   });
   const channel = attachChannel(server, app);
   registerTools(server, tools, toolDeps(app, session.live ?? channel.live));
-  const detachResources = registerResources(server, app);
-  registerPrompts(server);
+  const complete = completers(app);
+  const detachResources = registerResources(server, app, complete);
+  registerPrompts(server, complete);
   const onclose = server.server.onclose;
   server.server.onclose = () => {
     detachResources();

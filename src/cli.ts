@@ -10,6 +10,8 @@ import { createMcpServer } from "./mcp/server.js";
 import { BatchedStdioServerTransport } from "./mcp/stdio.js";
 import { HOSTS, selfCommand, setupText, terminalHint, type HostName } from "./setup.js";
 import { VERSION } from "./version.js";
+import { runWatch } from "./watch/command.js";
+import { publishInbox } from "./watch/publish.js";
 
 const USAGE = `Usage: band-mcp-server [options]            serve MCP over stdio (default)
        band-mcp-server --http [options]     serve every agent over Streamable HTTP (/mcp, /agents/<label>/mcp),
@@ -20,6 +22,8 @@ const USAGE = `Usage: band-mcp-server [options]            serve MCP over stdio 
        band-mcp-server setup [host] [--sandbox]
                                             print the config that starts this server, for one host or all:
                                             ${HOSTS.join(", ")}
+       band-mcp-server watch [--agent l]    print one line per message reaching the running server's inbox
+                                            (Claude Code plugin monitor; see watch --help)
 
 Options:
   --http                  serve Streamable HTTP instead of stdio (many sessions share each agent's Band connection)
@@ -173,7 +177,9 @@ async function serveStdio(config: Config, log: Logger, options: { sandbox: boole
   if (process.stdin.isTTY) process.stderr.write(terminalHint({ self: selfCommand(), sandbox: options.sandbox }));
   const app = createApp(config, log);
   const server = createMcpServer(app);
+  const publisher = publishInbox(app);
   const shutdown = exitOnShutdown(log, async () => {
+    await publisher?.close();
     await server.close().catch(() => undefined);
     await app.close();
   }, { onStdinClose: true });
@@ -210,7 +216,9 @@ async function serveHttp(config: Config, log: Logger, where: { host: string; por
     await registry.close();
     process.exit(1);
   }
+  const publishers = registry.entries().map(([, app]) => publishInbox(app));
   exitOnShutdown(log, async () => {
+    await Promise.all(publishers.map((p) => p?.close()));
     await http.close().catch(() => undefined);
     await registry.close();
   }, { onStdinClose: false });
@@ -284,6 +292,8 @@ function listenProblem(error: unknown, where: { host: string; port: number }): s
 }
 
 async function main(argv: string[]): Promise<void> {
+  // watch has flags of its own and never serves: it follows a server that does.
+  if (argv[0] === "watch") process.exit(await runWatch(argv.slice(1)));
   const invocation = parseInvocation(argv);
   if ("problems" in invocation) {
     process.stderr.write(`band-mcp-server: ${invocation.problems.join("; ")}\n\n${USAGE}`);

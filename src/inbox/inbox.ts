@@ -56,6 +56,8 @@ export class Inbox {
   dropped = 0;
   /** Chats whose queued list changed (queued, handed out, withdrawn). */
   readonly changed = new Listeners<[chatIds: ReadonlySet<string>]>();
+  /** A message reached the inbox: queued, or handed straight to a waiter or the sink (for `watch`). */
+  readonly arrived = new Listeners<[message: InboxMessage]>();
   readonly capacity: number;
   readonly maxBytes: number;
   readonly #tickMs: number;
@@ -109,6 +111,7 @@ export class Inbox {
         const index = waiter ? this.#waiters.indexOf(waiter) : -1;
         if (index >= 0) this.#waiters.splice(index, 1);
         this.#handOut([message], waiter ? waiter.deliver : this.#sink!);
+        this.arrived.emit(message);
         return "queued";
       }
     }
@@ -122,6 +125,7 @@ export class Inbox {
     this.#count(message, 1);
     this.#dispatch();
     this.changed.emit(new Set([message.chat_id]));
+    this.arrived.emit(message);
     return "queued";
   }
 

@@ -102,6 +102,11 @@ export class LiveService implements LiveInbox {
     return this.#inbox.changed.on(listener);
   }
 
+  /** Each message that reaches the inbox, once per process (for `watch`). */
+  onArrival(listener: (message: InboxMessage) => void): () => void {
+    return this.#inbox.arrived.on(listener);
+  }
+
   onStatusChanged(listener: () => void): () => void {
     return this.#status.on(listener);
   }

@@ -16,7 +16,7 @@ const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Claude Code's own validator (offline: it reads the files, needs no login or model), in a throwaway HOME. */
-async function claudeValidate(path: string): Promise<{ success: boolean; manifest: { errors: unknown[]; warnings: unknown[] }; provides?: { mcpServers: { name: string; target: string; args: string[] }[]; skills: string[] } }> {
+async function claudeValidate(path: string): Promise<{ success: boolean; manifest: { errors: unknown[]; warnings: unknown[] }; provides?: { mcpServers: { name: string; target: string; args: string[] }[]; monitors: { name: string; command: string }[]; skills: string[] } }> {
   // The package's own launcher finds the platform binary whether or not npm ran its postinstall step.
   const claude = join(root, "node_modules/@anthropic-ai/claude-code/cli-wrapper.cjs");
   const env = { PATH: process.env.PATH ?? "", HOME: scratch, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", DISABLE_AUTOUPDATER: "1" };
@@ -34,14 +34,24 @@ describe("Claude Code plugin and marketplace", () => {
     expect(existsSync(join(root, marketplace.plugins[0]!.source, ".claude-plugin/plugin.json"))).toBe(true);
   });
 
-  it("the plugin validates strictly and launches the published server in channel mode, with a configure skill", async () => {
+  it("the plugin validates strictly: the published server with its key from Claude Code's secure storage, its channel, the watch monitor and a configure skill", async () => {
     const report = await claudeValidate(join(root, "plugins/band"));
     expect(report.success, JSON.stringify(report.manifest)).toBe(true);
     expect(report.manifest.warnings).toEqual([]);
-    expect(report.provides?.mcpServers).toEqual([expect.objectContaining({ name: "band", target: "npx", args: ["-y", "band-mcp-server", "--channel"] })]);
+    expect(report.provides?.mcpServers).toEqual([expect.objectContaining({ name: "band", target: "npx", args: ["-y", "band-mcp-server"] })]);
+    expect(report.provides?.monitors).toEqual([expect.objectContaining({ name: "band-inbox", command: "npx -y band-mcp-server watch" })]);
     expect(report.provides?.skills).toEqual(["band:configure"]);
-    const plugin = JSON.parse(readFileSync(join(root, "plugins/band/.claude-plugin/plugin.json"), "utf8")) as { version: string };
+    const plugin = JSON.parse(readFileSync(join(root, "plugins/band/.claude-plugin/plugin.json"), "utf8")) as {
+      version: string;
+      userConfig: Record<string, { type: string; sensitive?: boolean; required?: boolean; default?: unknown }>;
+      channels: { server: string }[];
+    };
     expect(plugin.version, "the plugin's version follows the package it runs").toBe(version);
+    expect(plugin.userConfig.band_api_key).toMatchObject({ type: "string", sensitive: true, required: true });
+    expect(plugin.userConfig.channel).toMatchObject({ type: "boolean", default: false });
+    expect(plugin.channels).toEqual([expect.objectContaining({ server: "band" })]);
+    const servers = JSON.parse(readFileSync(join(root, "plugins/band/.mcp.json"), "utf8")) as { mcpServers: Record<string, { env: Record<string, string> }> };
+    expect(servers.mcpServers.band!.env).toEqual({ BAND_API_KEY: "${user_config.band_api_key}", BAND_CHANNEL: "${user_config.channel}" });
   });
 });
 

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { redactor } from "./log.js";
-import { urlPasswords } from "./redact.js";
+import { redactor, urlPasswords } from "./redact.js";
 
 /** The only module that reads process.env: everything else receives a Config. */
 

@@ -1,7 +1,8 @@
 import { BandApiError, BandClient, createDispatcher, type RetryPolicy } from "./band/http.js";
 import { describeProxyUrl, proxyFor, socketProxyAgent } from "./band/proxy.js";
 import { ConfigError, DEFAULT_AGENT, forAgent, loadConfig, secretsOf, type Config, type ConfigFlags, type Secret } from "./config.js";
-import { createLogger, redactor, type Logger } from "./log.js";
+import { createLogger, type Logger } from "./log.js";
+import { redactor } from "./redact.js";
 import { BandSocket } from "./realtime/socket.js";
 import { VERSION } from "./version.js";
 

@@ -1,5 +1,5 @@
 import type { LogLevel } from "./config.js";
-import { secretRedactor } from "./redact.js";
+import { redactor } from "./redact.js";
 
 const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
@@ -9,16 +9,6 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   debug(message: string, fields?: Record<string, unknown>): void;
   enabled(level: LogLevel): boolean;
-}
-
-/**
- * Masks every known secret, and in logs also anything shaped like a Band key (results may carry a key on
- * purpose: band_me_register_agent returns the new agent's).
- */
-export function redactor(secrets: readonly string[]): (text: string) => string {
-  const known = secretRedactor(secrets);
-  // Key-shaped: a prefix, an optional kind, then one long random run (tool names have short, underscored words).
-  return (text) => known(text).replace(/\b(band|thnv)_([au]_)?[A-Za-z0-9]{16,}/g, "$1_$2[redacted]");
 }
 
 /** Logs go to stderr only: stdout belongs to JSON-RPC in stdio mode. */

@@ -18,6 +18,16 @@ export function secretRedactor(secrets: readonly string[]): Redact {
   };
 }
 
+/**
+ * Masks every known secret, and in logs also anything shaped like a Band key (results may carry a key on
+ * purpose: band_me_register_agent returns the new agent's).
+ */
+export function redactor(secrets: readonly string[]): Redact {
+  const known = secretRedactor(secrets);
+  // Key-shaped: a prefix, an optional kind, then one long random run (tool names have short, underscored words).
+  return (text) => known(text).replace(/\b(band|thnv)_([au]_)?[A-Za-z0-9]{16,}/g, "$1_$2[redacted]");
+}
+
 /** The password of a URL setting, as written and decoded, so a log or result that repeats it is masked too. */
 export function urlPasswords(url: string | undefined): string[] {
   if (url === undefined || !URL.canParse(url)) return [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createLogger, redactor } from "../../src/log.js";
+import { createLogger } from "../../src/log.js";
+import { redactor } from "../../src/redact.js";
 
 describe("logging", () => {
   it("redacts configured secrets and anything key-shaped, but not tool names", () => {

@@ -1,6 +1,6 @@
 import { badRequest, conflict, forbidden, notFound } from "./errors.js";
 import { newId } from "./ids.js";
-import type { ActorRecord, BandStore } from "./store.js";
+import type { ActorRecord, StoreAccess } from "./records.js";
 
 export type RequestStatus = "pending" | "approved" | "rejected" | "cancelled" | "expired";
 
@@ -29,7 +29,7 @@ export class ContactBook {
   readonly requests = new Map<string, ContactRequestRecord>();
   readonly #contacts = new Map<string, ContactRecord[]>();
 
-  constructor(private readonly store: BandStore) {}
+  constructor(private readonly store: StoreAccess) {}
 
   contactsOf(ownerId: string): ContactRecord[] {
     return this.#contacts.get(ownerId) ?? [];

@@ -1,6 +1,6 @@
 import { BandFailure, forbidden, invalid, notFound } from "./errors.js";
 import { isUuid, newId } from "./ids.js";
-import type { ActorRecord, BandStore } from "./store.js";
+import type { ActorRecord, StoreAccess } from "./records.js";
 
 const SYSTEMS = ["sensory", "working", "long_term"] as const;
 const TYPES = ["iconic", "echoic", "haptic", "episodic", "semantic", "procedural"] as const;
@@ -49,7 +49,7 @@ const oneOf = <T extends string>(values: readonly T[], value: unknown): value is
 export class MemoryBank {
   readonly #memories = new Map<string, MemoryRecord>();
 
-  constructor(private readonly store: BandStore) {}
+  constructor(private readonly store: StoreAccess) {}
 
   create(agent: ActorRecord, body: Record<string, unknown>): MemoryRecord {
     const at = (field: string) => `/memory/${field}`;

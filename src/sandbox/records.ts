@@ -1,3 +1,5 @@
+import type { Clock } from "./ids.js";
+
 /** The records of the local Band's world (store.ts keeps them; world-file.ts saves and reads them back). */
 
 export type ActorType = "User" | "Agent";
@@ -100,3 +102,12 @@ export type StoreChange =
 
 /** A socket push; band.ts routes it to the BandSocketServer. */
 export type Push = (agentId: string, topic: string, event: string, payload: object) => void;
+
+/** What a ledger (contacts, memories, tasks) needs from the store that holds it: a narrow view, no import back. */
+export interface StoreAccess {
+  readonly clock: Clock;
+  readonly push: Push;
+  actorByHandle(handle: string): ActorRecord | undefined;
+  requireActor(id: string): ActorRecord;
+  isParticipant(roomId: string, actorId: string): boolean;
+}

@@ -3,7 +3,7 @@
  * already reference it (PROTOCOL.md §4.2–4.3): by Band's `@[[id]]` token, or written out as `@handle` or
  * `@Display Name`. Both the send endpoints (store.ts) and the web chat's composer (views.ts) read text this way.
  */
-import type { ActorRecord } from "./store.js";
+import type { ActorRecord } from "./records.js";
 
 /**
  * A handle as people type it: `@` not inside a word (so `me@ada.example` is an address), then letters, digits

@@ -1,6 +1,6 @@
 import { BandFailure, invalid, notFound } from "./errors.js";
 import { isUuid, newId } from "./ids.js";
-import type { ActorRecord, BandStore, RoomRecord } from "./store.js";
+import type { ActorRecord, RoomRecord, StoreAccess } from "./records.js";
 
 const WORK_STATUSES = ["pending", "in_progress", "blocked", "in_review", "failed", "completed"] as const;
 type WorkStatus = (typeof WORK_STATUSES)[number];
@@ -71,7 +71,7 @@ export class TaskBoards {
   readonly #tasks = new Map<string, TaskRecord[]>();
   readonly #boards = new Map<string, BoardRecord>();
 
-  constructor(private readonly store: BandStore) {}
+  constructor(private readonly store: StoreAccess) {}
 
   forgetRoom(roomId: string): void {
     this.#tasks.delete(roomId);

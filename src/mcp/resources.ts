@@ -22,6 +22,7 @@ export function registerResources(server: McpServer, app: App, complete: Complet
       if (!sent) throw new Error(`${uri} is too large to send: read it through the tools, a page at a time.`);
       return { contents: [{ uri, mimeType: JSON_TYPE, text: sent.text }] };
     } catch (error) {
+      // eslint-disable-next-line preserve-caught-error -- a cause would carry the unmasked message out
       throw new Error(app.redact(error instanceof Error ? error.message : String(error)));
     }
   };

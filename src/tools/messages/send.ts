@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MentionError, resolveMentions, type MentionRef } from "../../band/mentions.js";
-import { ToolError, type ToolContext } from "../define.js";
+import type { ToolContext } from "../define.js";
 import { selfId } from "../self.js";
 
 /**

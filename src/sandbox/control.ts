@@ -13,6 +13,7 @@ import { BandFailure } from "./errors.js";
 import type { ChatFeed } from "./feed.js";
 import { validateMessage } from "./mentions.js";
 import type { ActorRecord, BandStore } from "./store.js";
+import type { Demo } from "./demo.js";
 import type { WorldStorage } from "./world-file.js";
 import { messageView, personView, roomView, typedMentions } from "./views.js";
 
@@ -22,13 +23,6 @@ const MAX_BODY_BYTES = 64 * 1024;
 const MAX_CONTENT_CHARS = 16_384;
 const MAX_ROOMS = 200;
 const MAX_LIST = 500;
-
-export interface Demo {
-  /** Names this world, so a page bookmarked for one sandbox notices when another answers at its address. */
-  worldId: string;
-  agent: ActorRecord;
-  people: ActorRecord[];
-}
 
 class ControlError extends Error {
   constructor(

@@ -1,7 +1,14 @@
 /** The sandbox's starting world: a demo agent, the people it works with, and two rooms. No messages yet. */
-import type { Demo } from "./control.js";
 import { newId } from "./ids.js";
+import type { ActorRecord } from "./records.js";
 import type { BandStore } from "./store.js";
+
+export interface Demo {
+  /** Names this world, so a page bookmarked for one sandbox notices when another answers at its address. */
+  worldId: string;
+  agent: ActorRecord;
+  people: ActorRecord[];
+}
 
 export function seedDemo(store: BandStore): Demo {
   const ada = store.addUser({ name: "Ada Lovelace", handle: "ada" });

@@ -4,7 +4,8 @@
  * cold start never pays for it.
  */
 import { startBand } from "./band.js";
-import { controlRoutes, type Demo } from "./control.js";
+import { controlRoutes } from "./control.js";
+import type { Demo } from "./demo.js";
 import { ChatFeed, type FeedOptions } from "./feed.js";
 import { openWorld, saveOnChange, type WorldStorage } from "./world-file.js";
 

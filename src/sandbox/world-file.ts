@@ -9,8 +9,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statS
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import type { Demo } from "./control.js";
-import { seedDemo } from "./demo.js";
+import { seedDemo, type Demo } from "./demo.js";
 import type { BandStore, DeliveryRecord, MessageRecord, RoomRecord } from "./store.js";
 
 /** A world this big holds thousands of long messages; past it the world is not saved (and says why). */

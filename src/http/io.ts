@@ -56,6 +56,8 @@ function drain(req: IncomingMessage, alreadyRead: number): void {
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  // Already answered: by a shutdown, which does not wait for a handler stuck on Band.
+  if (res.writableEnded) return;
   res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
   res.end(JSON.stringify(value));
 }

@@ -16,6 +16,8 @@ export interface RouterParts {
   sessions: McpSessions;
   /** Bound to loopback: refuse requests whose Host or Origin is not local (DNS rebinding). */
   guardRebinding: boolean;
+  /** Aborted when the server starts shutting down: new requests are refused, pending sync sends answer. */
+  stopping: AbortSignal;
 }
 
 /** A path's agent label and the rest of the path after `/agents/<label>` (`/mcp` is the default agent's). */
@@ -31,10 +33,11 @@ function route(path: string): { label: string; rest: string } | undefined {
  * auth and the agent grant; then the agent's MCP endpoint or REST surface. MCP endpoints answer errors in
  * JSON-RPC shape, everything else as `{error: {code, message}}`.
  */
-export function createRouter({ registry, auth, sessions, guardRebinding }: RouterParts): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createRouter({ registry, auth, sessions, guardRebinding, stopping }: RouterParts): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const unknownAgent = (label: string) => `No agent "${label}" here. Agents: ${registry.labels.join(", ")} (at /agents/<label>/…).`;
 
   return async (req, res) => {
+    if (stopping.aborted) return answerStopping(req, res);
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     const target = route(path);
     const mcp = target?.rest === "/mcp";
@@ -69,8 +72,25 @@ export function createRouter({ registry, auth, sessions, guardRebinding }: Route
       return fail(403, "forbidden", `Forbidden: these credentials are not for agent "${target.label}". Send its BAND_MCP_HTTP_TOKEN_<LABEL>, the global BAND_MCP_HTTP_TOKEN, or a JWT whose "agents" claim lists "${target.label}".`);
     }
     if (mcp) return sessions.handle(target.label, app, req, res);
-    return serveRest(app, target.rest, req, res);
+    return serveRest(app, target.rest, req, res, stopping);
   };
+}
+
+const SEND_PATH = /\/messages(\/sync)?$/;
+
+/**
+ * The answer to a request the server will not finish because it is shutting down: 503 in the endpoint's error
+ * shape, asking the client to retry (against this hub's successor or standby). A send that was under way may
+ * have reached Band (`maybe_sent: true`); a stream already answering is ended.
+ */
+export function answerStopping(req: IncomingMessage, res: ServerResponse): void {
+  if (res.headersSent) return void res.end();
+  res.setHeader("connection", "close");
+  const path = new URL(req.url ?? "/", "http://localhost").pathname;
+  const message = "The server is shutting down; retry shortly.";
+  if (route(path)?.rest === "/mcp") return sendJsonRpcError(res, 503, -32000, message);
+  const sending = req.method === "POST" && SEND_PATH.test(path);
+  sendJson(res, 503, { error: { code: "shutting_down", message: sending ? `${message} The message may have been sent: check the chat's transcript before retrying.` : message, ...(sending ? { maybe_sent: true } : {}) } });
 }
 
 function withStatus<T extends { ok: boolean }>(health: T): [number, T] {

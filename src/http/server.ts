@@ -4,7 +4,8 @@ import type { App } from "../app.js";
 import { AgentRegistry } from "../hub/registry.js";
 import { HubAuth } from "./auth.js";
 import { listen, sendJsonRpcError } from "./io.js";
-import { createRouter } from "./router.js";
+import { InFlight } from "./inflight.js";
+import { answerStopping, createRouter } from "./router.js";
 import { assertSafeExposure, isLoopbackHost } from "./security.js";
 import { McpSessions } from "./sessions.js";
 
@@ -23,12 +24,18 @@ export interface HttpHandle {
   /** The server's origin, e.g. http://127.0.0.1:8787. */
   base: string;
   sessionCount(): number;
-  /** Closes every session (without handing their messages on: the process is going away) and the listener. */
+  /**
+   * Shuts down gracefully: stops accepting, ends blocked waits (empty results) and pending sync sends (503 with
+   * `maybe_sent`), gives requests in flight up to SETTLE_MS to answer, answers the rest 503, then closes every
+   * session and connection. Claimed messages nobody settled stay unprocessed on Band for the next process.
+   */
   close(): Promise<void>;
 }
 
 const DEFAULT_IDLE_MS = 30 * 60_000;
 const DEFAULT_MAX_SESSIONS = 100;
+/** At shutdown, how long requests in flight get to answer; the process must be gone within 2 s. */
+const SETTLE_MS = 800;
 
 /**
  * The HTTP front door: per agent, Streamable HTTP MCP at `/agents/<label>/mcp` (`/mcp` is `default`'s), a REST
@@ -43,14 +50,17 @@ export async function startHttpServer(target: App | AgentRegistry, options: Http
   assertSafeExposure(options.host, auth.required);
   const log = first.log;
   const sessions = new McpSessions(log, { idleMs: options.idleTimeoutMs ?? DEFAULT_IDLE_MS, maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS });
-  const handle = createRouter({ registry, auth, sessions, guardRebinding: isLoopbackHost(options.host) });
+  const stopping = new AbortController();
+  const inFlight = new InFlight();
+  const handle = createRouter({ registry, auth, sessions, guardRebinding: isLoopbackHost(options.host), stopping: stopping.signal });
 
   const http = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    const done = handle(req, res).catch((error: unknown) => {
       log.error("HTTP request failed", { error: String(error) });
       if (!res.headersSent) sendJsonRpcError(res, 500, -32603, "Internal error; see the server log.");
       else res.end();
     });
+    inFlight.track(req, res, done, () => answerStopping(req, res));
   });
   await listen(http, options.host, options.port);
 
@@ -61,10 +71,21 @@ export async function startHttpServer(target: App | AgentRegistry, options: Http
     url: `${base}/mcp`,
     base,
     sessionCount: () => sessions.count(),
-    async close() {
+    close: once(async () => {
+      stopping.abort();
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
+      await sessions.release();
+      await inFlight.settle(SETTLE_MS);
+      inFlight.stopAll();
       await sessions.close();
       http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
+      await closed;
+    }),
   };
+}
+
+function once(run: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= run());
 }

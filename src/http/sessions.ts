@@ -28,8 +28,6 @@ export interface SessionLimits {
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
-/** At shutdown, how long released waits get to send their (empty) results before the connections close. */
-const DRAIN_MS = 500;
 
 /**
  * The MCP sessions of every agent's endpoint: one MCP server object and transport per session (src/mcp), over
@@ -77,15 +75,19 @@ export class McpSessions {
     return this.#open(label, app, req, res, body.value);
   }
 
-  /** Closes every session (without handing their messages on: the process is going away). */
-  async close(): Promise<void> {
+  /**
+   * Ends every session's blocked waits with their normal empty result (the server is stopping). Their messages
+   * are not handed on: the process is going away, and Band still has them unprocessed for the next one.
+   */
+  async release(): Promise<void> {
     clearInterval(this.#sweeper);
-    // Release every wait first and let those calls answer (empty), so no client is left hanging on a cut stream.
-    const open = [...this.#sessions.values()];
-    await Promise.all(open.map((s) => s.inbox?.close({ requeue: false })));
-    const deadline = Date.now() + DRAIN_MS;
-    while (open.some((s) => s.posts > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    await Promise.all(open.map((s) => this.#close(s, "server shutting down", false)));
+    await Promise.all([...this.#sessions.values()].map((s) => s.inbox?.close({ requeue: false })));
+  }
+
+  /** Closes every session and its transport (after release, once their calls have answered). */
+  async close(): Promise<void> {
+    await this.release();
+    await Promise.all([...this.#sessions.values()].map((s) => this.#close(s, "server shutting down", false)));
   }
 
   /** A new session for an initialize request: it is kept once the transport has assigned its id. */

@@ -26,9 +26,18 @@ export interface RestError {
   message: string;
   /** For a send that failed: whether Band may have carried it out anyway (a lost answer), so a retry may duplicate. */
   maybe_sent?: boolean;
+  /** The message that was sent, when a sync send ended without its reply. */
+  message_id?: string;
 }
 
-export type RestReply = { status: 200 | 202; body: unknown } | { status: RestError["status"]; body: { error: Omit<RestError, "status"> } };
+export type RestReply =
+  | {
+      status: 200 | 202;
+      body: unknown;
+      /** To run once the answer is written (`true`) or the client is gone (`false`); the request lasts until it ends. */
+      after?: (written: boolean) => Promise<void>;
+    }
+  | { status: RestError["status"]; body: { error: Omit<RestError, "status"> } };
 
 const sendBody = z.object({ chat_id: chatId, content: contentInput, mentions: mentionsInput.optional() });
 const DEFAULT_SYNC_SECONDS = 120;
@@ -57,30 +66,43 @@ export async function sendMessage(app: App, body: unknown): Promise<RestReply> {
   return { status: 202, body: { ok: true, message_id: (outcome.value as { message_id: string }).message_id } };
 }
 
+/** What a sync send follows besides its body: the caller, and the server. */
+export interface SyncCall {
+  /** The client went away: the send and the wait are cancelled. */
+  gone: AbortSignal;
+  /** The server is shutting down: the wait ends, and the caller hears so (the send itself is not cut). */
+  stopping: AbortSignal;
+}
+
 /**
  * POST /agents/<label>/messages/sync: sends, then waits (default 120 s, at most 300) for the first reply from
  * anyone mentioned. The reply is handed out like any inbox message and marked processed once the answer is
  * written; if the client goes away first, it goes back to the inbox for the agent's other consumers.
  */
-export async function sendSync(app: App, body: unknown, signal: AbortSignal, delivered: Promise<boolean>): Promise<RestReply> {
+export async function sendSync(app: App, body: unknown, call: SyncCall): Promise<RestReply> {
   const parsed = syncBody.safeParse(body);
   if (!parsed.success) return badRequest(parsed.error);
   if (!app.live) return error(400, "inbox_disabled", "This agent runs without the live inbox (BAND_LIVE=false), so it cannot wait for a reply: send with POST …/messages instead.");
   const state = app.live.status();
   if (state.connection === "conflict") return error(409, "conflict", `Nothing was sent: agent in conflict (${state.detail ?? "another process holds this agent's Band connection"}); its replies go there.`);
   if (state.connection === "unauthorized") return error(503, "unauthorized", `Nothing was sent: Band rejected this agent's key (${state.detail ?? "unauthorized"}).`);
+  if (call.stopping.aborted) return stopping(false);
   const inbox = new SessionInbox(app.live, app.agent, app.log);
-  const outcome = await runTool(sendAndWaitTool, parsed.data, toolDeps(app, inbox), { signal });
+  const release = () => void inbox.close({ requeue: false });
+  call.stopping.addEventListener("abort", release, { once: true });
+  const outcome = await runTool(sendAndWaitTool, parsed.data, toolDeps(app, inbox), { signal: call.gone });
+  call.stopping.removeEventListener("abort", release);
   if (!outcome.ok) {
     await inbox.close({ requeue: true });
     return failure(outcome, true);
   }
   const result = outcome.value as { message_id: string; reply: InboxMessage | null; timed_out: boolean };
-  void delivered.then(async (written) => {
+  if (call.stopping.aborted && !result.reply) return stopping(true, result.message_id);
+  const after = async (written: boolean) => {
     if (!written || !result.reply) return inbox.close({ requeue: true });
     await inbox.markProcessed(result.reply.chat_id, result.reply.id).catch((e: unknown) => app.log.warn("could not mark a sync reply processed; it stays claimed until the next start", { error: String(e) }));
-  });
-  return { status: 200, body: result };
+  };
+  return { status: 200, body: result, after };
 }
 
 /** GET /agents/<label>/chats/<chat_id>/transcript: the chat as this agent sees it, oldest first. */
@@ -136,6 +158,17 @@ function failure(outcome: ToolOutcome & { ok: false }, isSend: boolean): RestRep
   if (e instanceof InboxOffError) return error(e.reason === "conflict" ? 409 : 503, e.reason, outcome.text);
   if (e instanceof ToolError) return error(400, "bad_request", outcome.text, notSent);
   return error(503, "failed", outcome.text, isSend ? { maybe_sent: true } : {});
+}
+
+/**
+ * A sync send ended by the server's shutdown: 503, so the caller retries elsewhere. With a message id the
+ * message was sent (its reply stays unprocessed on Band, for the agent's next process); without, nothing was.
+ */
+function stopping(sent: boolean, messageId?: string): RestReply {
+  const what = sent
+    ? `the message was sent (message_id ${messageId}) but its reply will not come back here: read it later from the chat's transcript, do not resend.`
+    : "nothing was sent.";
+  return { status: 503, body: { error: { code: "shutting_down", message: `The server is shutting down; ${what}`, maybe_sent: sent, ...(messageId ? { message_id: messageId } : {}) } } };
 }
 
 function badRequest(issues: z.ZodError): RestReply {

@@ -183,6 +183,37 @@ describe("HTTP mode (the built bin, the SDK's Streamable HTTP client)", () => {
     expect(sentIds).toContain((silent.structuredContent as { message_id: string }).message_id);
   });
 
+  it("on SIGTERM answers a pending sync send (503, maybe_sent) and a pending wait (empty), keeps a claimed message for the next process, and exits within 2 s", async () => {
+    const server = await start();
+    const c = await client(server);
+    await joined(server);
+    const claimed = post("claimed, never answered");
+    expect((await wait(c, 5)).messages.map((m) => m.id)).toEqual([claimed.id]);
+    const pendingWait = c.callTool({ name: "band_wait_for_message", arguments: { timeout_seconds: 30 } });
+    const pendingSync = fetch(`${server.base}/agents/default/messages/sync`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ chat_id: fake.room.id, content: "asked before the shutdown", mentions: [fake.peer.id], timeout_seconds: 60 }),
+    });
+    await waitFor(() => fake.messages(fake.room.id).some((m) => m.content.includes("asked before the shutdown")), "the sync send's question is on Band");
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    server.child.kill("SIGTERM");
+    const sync = await pendingSync;
+    expect(sync.status).toBe(503);
+    const question = fake.messages(fake.room.id).find((m) => m.content.includes("asked before the shutdown"))!;
+    expect(await sync.json()).toEqual({ error: { code: "shutting_down", message: expect.stringContaining("was sent"), maybe_sent: true, message_id: question.id } });
+    expect((await pendingWait).structuredContent).toMatchObject({ messages: [], timed_out: false });
+    expect(await server.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // Claimed and never settled: still unprocessed on Band, so the next process delivers it again.
+    expect(fake.delivery(claimed.id, fake.agent.id).status).toBe("processing");
+    const next = await start();
+    const again = await client(next);
+    await joined(next);
+    expect((await wait(again, 5)).messages.map((m) => m.id)).toContain(claimed.id);
+  });
+
   it("exits within 2 s on SIGTERM, releasing a session's pending wait", async () => {
     const server = await start();
     const c = await client(server);

@@ -10,7 +10,9 @@ const SEEN_LIMIT = 1_000;
 /**
  * Band's `agent.control` (docs/delivery.md guarantee 10): `stop` holds delivery for the agent or one room (nothing
  * handed out, so nothing claimed: messages stay unprocessed on Band), `play` resumes, `interrupt` ends blocked
- * waits at once with an empty result that says so.
+ * waits at once with an empty result that says so. The parser routes by `room_id` alone, as Band's SDKs do. A
+ * room's interrupt ends the waits bound to that room (a chat-filtered wait, a send-and-wait there); a wait bound
+ * to no chat is not working in that room, and ending it would only make its model poll again, so it keeps waiting.
  */
 export class Control {
   readonly #seen = new Set<string>();

@@ -157,6 +157,11 @@ export class LiveService implements LiveInbox {
     return this.#claims.list(chatId);
   }
 
+  /** How many waits are blocked right now. */
+  get waiting(): number {
+    return this.#inbox.waiting;
+  }
+
   /** Known rooms, for resource listings. */
   rooms(): { id: string; title?: string }[] {
     return this.#rooms.list();

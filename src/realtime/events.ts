@@ -107,7 +107,8 @@ const PARSERS: Record<string, (payload: unknown, topicId: string, kind: TopicKin
     parse(agentControl, p, (c) => ({
       type: "agent_control",
       mode: c.mode,
-      ...(c.scope === "room" && c.room_id ? { roomId: c.room_id } : {}),
+      // Band's SDKs route by room_id, not scope: Band sends {scope: "agent", room_id} for one room (PROTOCOL.md §5.5).
+      ...(c.room_id ? { roomId: c.room_id } : {}),
       ...(c.reason ? { reason: c.reason } : {}),
       ...(c.correlation_id ? { correlationId: c.correlation_id } : {}),
     })),

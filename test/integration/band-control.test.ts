@@ -44,6 +44,41 @@ describe("agent.control", () => {
     expect(ids(got)).toEqual([free.id]);
   });
 
+  it("routes by room_id, whatever scope says: Band's {scope: \"agent\", room_id} stops that room only", async () => {
+    const c = await live();
+    const other = fake.createRoom({ title: "Other", ownerId: fake.user.id, memberIds: [fake.agent.id] });
+    await waitFor(async () => (await c.app.status()).chats_joined >= 2, "joined the other room");
+    // The Python SDK's own test payload: a stop for one room, sent with scope "agent".
+    control({ mode: "stop", scope: "agent", room_id: fake.room.id, correlation_id: "c-1" });
+    await waitFor(async () => /chat .* paused/.test((await c.app.status()).detail ?? ""), "room paused in status");
+    const held = post("held here");
+    const free = post("free there", other.id);
+    const got = await call(c.client, "band_wait_for_message", { timeout_seconds: 5 });
+    expect(ids(got)).toEqual([free.id]);
+    expect((await c.app.status()).detail).not.toMatch(/delivery paused by Band/);
+    control({ mode: "play", scope: "agent", room_id: fake.room.id, correlation_id: "c-2" });
+    expect(ids(await call(c.client, "band_wait_for_message", { timeout_seconds: 5 }))).toEqual([held.id]);
+  });
+
+  it("a room interrupt ({scope: \"agent\" or \"room\", room_id}) ends that room's waits only; without room_id, every wait", async () => {
+    const c = await live();
+    const other = fake.createRoom({ title: "Other", ownerId: fake.user.id, memberIds: [fake.agent.id] });
+    await waitFor(async () => (await c.app.status()).chats_joined >= 2, "joined the other room");
+    for (const scope of ["agent", "room"]) {
+      const here = call(c.client, "band_wait_for_message", { timeout_seconds: 20, chat_id: fake.room.id });
+      const there = call(c.client, "band_wait_for_message", { timeout_seconds: 20, chat_id: other.id });
+      // A wait bound to no chat is not working in the interrupted room: it keeps waiting (docs/delivery.md).
+      const anywhere = call(c.client, "band_wait_for_message", { timeout_seconds: 20 });
+      await waitFor(() => c.app.live!.waiting === 3, "three waits blocked");
+      control({ mode: "interrupt", scope, room_id: fake.room.id, correlation_id: `i-${scope}` });
+      expect((await here).structured).toMatchObject({ messages: [], interrupted: true });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(c.app.live!.waiting).toBe(2);
+      control({ mode: "interrupt", correlation_id: `all-${scope}` });
+      for (const wait of [there, anywhere]) expect((await wait).structured).toMatchObject({ messages: [], interrupted: true });
+    }
+  });
+
   it("interrupt ends a blocked wait at once with an empty, non-error result that says so", async () => {
     const c = await live();
     const started = Date.now();

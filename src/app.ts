@@ -58,6 +58,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
           log,
           version: VERSION,
           socketAgent: socketProxyAgent(config.wsUrl, config.proxy),
+          delivery: config.delivery,
           ...options.socket,
           ...(options.tickMs ? { tickMs: options.tickMs } : {}),
         })

@@ -41,6 +41,14 @@ Options:
   --inbox-capacity <n>    messages held in memory (BAND_INBOX_CAPACITY, default 1000)
   --inbox-max-bytes <n>   bytes of message text held in memory (BAND_INBOX_MAX_BYTES, default 33554432 = 32 MB)
   --log-level <level>     error | warn | info | debug, logs go to stderr (BAND_LOG_LEVEL)
+  --resync-seconds <n>    re-check Band for missed messages after n s without a delivery; 0 disables
+                          (BAND_RESYNC_SECONDS, default 60)
+  --standby-seconds <n>   while another process holds this agent's socket, try to take over at least
+                          every n s, never superseding it (BAND_STANDBY_SECONDS, default 30)
+  --claim-timeout-seconds <n>  a message handed out and never marked is handed out again after n s; the
+                          agent's own activity in its chat restarts the clock (BAND_CLAIM_TIMEOUT_SECONDS, default 1800)
+  --loop-limit <n>        hold a room after n agent messages in a row with no person's message between;
+                          0 disables (BAND_LOOP_LIMIT, default 25)
   --channel               push each inbox message into Claude Code as a channel notification (BAND_CHANNEL);
                           stdio only. Permission relay: BAND_PERMISSION_APPROVERS, BAND_PERMISSION_CHAT_ID
   -h, --help              show this help
@@ -65,6 +73,10 @@ const OPTIONS = {
   "inbox-capacity": { type: "string" },
   "inbox-max-bytes": { type: "string" },
   "log-level": { type: "string" },
+  "resync-seconds": { type: "string" },
+  "standby-seconds": { type: "string" },
+  "claim-timeout-seconds": { type: "string" },
+  "loop-limit": { type: "string" },
   channel: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
@@ -127,6 +139,10 @@ function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
       inboxCapacity: str("inbox-capacity"),
       inboxMaxBytes: str("inbox-max-bytes"),
       logLevel: str("log-level"),
+      resyncSeconds: str("resync-seconds"),
+      standbySeconds: str("standby-seconds"),
+      claimTimeoutSeconds: str("claim-timeout-seconds"),
+      loopLimit: str("loop-limit"),
       ...(values["read-only"] ? { readOnly: true } : {}),
       ...(values["no-live"] ? { live: false } : {}),
       ...(values.channel ? { channel: true } : {}),

@@ -66,6 +66,8 @@ export interface Config {
   /** The inbox's bound in bytes (approximate: message text in UTF-8 plus a fixed share per message). */
   inboxMaxBytes: number;
   logLevel: LogLevel;
+  /** Delivery timers (DESIGN.md guarantees 5, 11, 12, 13); see docs on delivery. */
+  delivery: DeliverySettings;
   http: {
     /** Bearer token for every agent. */
     token?: Secret;
@@ -85,6 +87,19 @@ export interface Config {
   warnings: string[];
 }
 
+export interface DeliverySettings {
+  /** Idle resync after this many seconds without a delivery; 0 disables (BAND_RESYNC_SECONDS). */
+  resyncSeconds: number;
+  /** Longest wait between attempts to take the socket from another process (BAND_STANDBY_SECONDS). */
+  standbySeconds: number;
+  /** An unsettled hand-out goes back to the queue after this long (BAND_CLAIM_TIMEOUT_SECONDS). */
+  claimTimeoutSeconds: number;
+  /** Agent-only messages in a row, per room, before the room is held; 0 disables (BAND_LOOP_LIMIT). */
+  loopLimit: number;
+}
+
+export const DEFAULT_DELIVERY: DeliverySettings = { resyncSeconds: 60, standbySeconds: 30, claimTimeoutSeconds: 1800, loopLimit: 25 };
+
 /** Settings that can also come from flags (flags win over the environment). */
 export interface ConfigFlags {
   baseUrl?: string;
@@ -95,6 +110,10 @@ export interface ConfigFlags {
   inboxCapacity?: string;
   inboxMaxBytes?: string;
   logLevel?: string;
+  resyncSeconds?: string;
+  standbySeconds?: string;
+  claimTimeoutSeconds?: string;
+  loopLimit?: string;
   channel?: boolean;
   /** Set by `--sandbox` itself (no variable): the web chat of the embedded sandbox. */
   sandboxChatUrl?: string;
@@ -272,6 +291,20 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     "info",
   );
 
+  const whole = (min: number, max: number, unit: string) =>
+    z.coerce.number({ error: `must be a whole number of ${unit}` }).int(`must be a whole number of ${unit}`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+  const delivery: DeliverySettings = {
+    resyncSeconds: parse("BAND_RESYNC_SECONDS", whole(0, 86_400, "seconds (0 disables)"), flags.resyncSeconds ?? nonEmpty(env, "BAND_RESYNC_SECONDS"), DEFAULT_DELIVERY.resyncSeconds),
+    standbySeconds: parse("BAND_STANDBY_SECONDS", whole(1, 3_600, "seconds"), flags.standbySeconds ?? nonEmpty(env, "BAND_STANDBY_SECONDS"), DEFAULT_DELIVERY.standbySeconds),
+    claimTimeoutSeconds: parse(
+      "BAND_CLAIM_TIMEOUT_SECONDS",
+      whole(1, 604_800, "seconds"),
+      flags.claimTimeoutSeconds ?? nonEmpty(env, "BAND_CLAIM_TIMEOUT_SECONDS"),
+      DEFAULT_DELIVERY.claimTimeoutSeconds,
+    ),
+    loopLimit: parse("BAND_LOOP_LIMIT", whole(0, 100_000, "messages (0 disables)"), flags.loopLimit ?? nonEmpty(env, "BAND_LOOP_LIMIT"), DEFAULT_DELIVERY.loopLimit),
+  };
+
   const channel = flags.channel ?? parse("BAND_CHANNEL", booleanText, nonEmpty(env, "BAND_CHANNEL"), false);
   if (channel && !live) problems.push("BAND_CHANNEL (--channel) pushes messages from the live inbox, which BAND_LIVE=false (--no-live) turns off: drop one of the two.");
   const permission = permissionSettings(env, problems);
@@ -308,6 +341,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     inboxCapacity,
     inboxMaxBytes,
     logLevel,
+    delivery,
     http: { ...(httpToken ? { token: new Secret(httpToken) } : {}), agentTokens, ...(jwtSecretText ? { jwtSecret: new Secret(jwtSecretText) } : {}) },
     proxy: {
       httpsProxy: nonEmpty(env, "HTTPS_PROXY") ?? nonEmpty(env, "https_proxy"),

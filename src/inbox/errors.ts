@@ -1,13 +1,16 @@
+import type { StandbyState } from "./standby.js";
+
 /**
  * What the live inbox refuses, as typed errors that know nothing of tools: tools/errors.ts words them for the
  * model.
  */
 
-/** The inbox cannot deliver: another process holds the agent's socket, or Band rejected the key. */
+/** The inbox cannot deliver: another process holds the agent's socket (we stand by), or Band rejected the key. */
 export class InboxOffError extends Error {
   constructor(
     readonly reason: "conflict" | "unauthorized",
     readonly detail: string | undefined,
+    readonly standby?: StandbyState,
   ) {
     super(`the live inbox is off (${reason})${detail ? `: ${detail}` : ""}`);
     this.name = "InboxOffError";

@@ -7,6 +7,7 @@ import { parseBandEvent, type BandEvent, type LiveEvent } from "../realtime/even
 import { BandSocket, type SocketState } from "../realtime/socket.js";
 import { parseTopic, TOPIC_EVENTS, topics, type TopicKind } from "../realtime/topics.js";
 import type { ConnectionState } from "./live.js";
+import { Standby, type StandbyState } from "./standby.js";
 
 export interface LinkOptions {
   band: BandClient;
@@ -18,6 +19,8 @@ export interface LinkOptions {
   socketAgent?: HttpAgent;
   heartbeatIntervalMs?: number;
   reconnect: { baseMs: number; maxMs: number };
+  /** Longest wait between attempts to take the socket while another process holds it (BAND_STANDBY_SECONDS). */
+  standbyMaxMs: number;
   closed: AbortSignal;
   /** Connection state or its detail changed. */
   onState(state: ConnectionState): void;
@@ -31,6 +34,8 @@ const DEFAULT_SUPERSEDE_RETRY_S = 5;
 /**
  * Who we are on Band and our one socket to it: identifies the agent (retrying while Band is unreachable),
  * opens the socket, keeps the topics we want joined across sockets, and turns frames into typed events.
+ * While another process holds the agent's socket it stands by (DESIGN.md guarantee 5): a fresh socket with
+ * on_conflict=reject now and then, until one is accepted; a supersede lands in the same standby.
  */
 export class BandLink {
   agent: { id: string; name: string; handle: string } | null = null;
@@ -43,14 +48,25 @@ export class BandLink {
     return this.#lastEventMs ? new Date(this.#lastEventMs).toISOString() : null;
   }
   #socket: BandSocket | undefined;
-  /** Reconnects of sockets replaced after a retryable supersede. */
-  #earlierReconnects = 0;
+  /** Times earlier sockets (replaced by a standby's attempts) opened: every open after the very first is a reconnect. */
+  #earlierOpens = 0;
   readonly #topics = new Map<string, readonly string[]>();
+  readonly #standby: Standby;
+  /** A supersede's retry_after, for the standby it starts. */
+  #retryAfterMs = 0;
 
-  constructor(private readonly options: LinkOptions) {}
+  constructor(private readonly options: LinkOptions) {
+    this.#standby = new Standby({ baseMs: options.reconnect.baseMs, maxMs: options.standbyMaxMs }, () => this.#retake());
+  }
+
+  /** Standing by for the socket: attempts so far and the next one's time; undefined unless in conflict. */
+  get standby(): StandbyState | undefined {
+    return this.connection === "conflict" ? this.#standby.state : undefined;
+  }
 
   get reconnects(): number {
-    return this.#earlierReconnects + (this.#socket?.reconnects ?? 0);
+    const opens = this.#earlierOpens + (this.#socket?.opens ?? 0);
+    return Math.max(0, opens - 1);
   }
 
   isJoined(kind: TopicKind, id: string): boolean {
@@ -132,6 +148,7 @@ export class BandLink {
   }
 
   async close(): Promise<void> {
+    this.#standby.reset();
     await this.#socket?.close();
   }
 
@@ -143,8 +160,22 @@ export class BandLink {
   }
 
   #onSocketState(state: SocketState, detail?: string): void {
-    if (state === "conflict" || state === "unauthorized") this.options.log.warn(`inbox off: ${detail}`);
+    if (state === "unauthorized") this.options.log.warn(`inbox off: ${detail}`);
+    if (state === "connected") this.#standby.reset();
+    if (state === "conflict" && !this.options.closed.aborted) {
+      const delay = this.#standby.schedule(this.#retryAfterMs);
+      this.#retryAfterMs = 0;
+      this.options.log.warn(`standing by: ${detail}; trying again in ${Math.ceil(delay / 1000)} s, never superseding it`);
+    }
     this.setState(state, state === "connected" ? undefined : detail);
+  }
+
+  /** A standby attempt: the refused socket is replaced by a fresh one (on_conflict=reject), topics and all. */
+  #retake(): void {
+    if (this.options.closed.aborted || !this.#socket) return;
+    this.#earlierOpens += this.#socket.opens;
+    void this.#socket.close();
+    this.#openSocket();
   }
 
   #onEvent(topic: string, event: string, payload: unknown): void {
@@ -160,22 +191,11 @@ export class BandLink {
   }
 
   /**
-   * Band gave our connection to a newer one. Terminal, like a conflict: we never fight for the socket. When Band
-   * says it is retryable, exactly one new socket after `retry_after`, still with on_conflict=reject: a refusal
-   * stays `conflict` (a fresh socket treats a 409 as terminal at once).
+   * Band gave our connection to a newer one: we stand by like after a refused socket, first trying again after
+   * `retry_after` (retryable or not: with on_conflict=reject a try can only be refused, never take the socket back).
    */
   #superseded(event: Extract<BandEvent, { type: "supersede" }>): void {
-    const socket = this.#socket;
-    const why = `superseded by a newer connection for this agent (${event.reason})`;
-    if (!event.retryable) return socket?.stop("conflict", why);
-    const seconds = event.retryAfterSeconds ?? DEFAULT_SUPERSEDE_RETRY_S;
-    socket?.stop("conflict", `${why}; trying once more in ${seconds} s`);
-    const timer = setTimeout(() => {
-      if (this.options.closed.aborted || this.#socket !== socket) return;
-      this.#earlierReconnects = this.reconnects + 1;
-      void socket?.close();
-      this.#openSocket();
-    }, seconds * 1000);
-    timer.unref();
+    this.#retryAfterMs = (event.retryAfterSeconds ?? DEFAULT_SUPERSEDE_RETRY_S) * 1000;
+    this.#socket?.stop("conflict", `superseded by a newer connection for this agent (${event.reason})`);
   }
 }

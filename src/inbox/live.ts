@@ -1,5 +1,7 @@
 /** The live inbox as tools and resources see it. Implemented in inbox/service.ts. */
 
+import type { StandbyState } from "./standby.js";
+
 export interface InboxMessage {
   id: string;
   chat_id: string;
@@ -23,6 +25,8 @@ export interface StatusReport {
   reconnects: number;
   last_event_at: string | null;
   version: string;
+  /** In conflict: standing by to take the socket over (attempts so far, next attempt's time). */
+  standby?: StandbyState;
   /** Why the connection is not usable, when it is not. */
   detail?: string;
 }

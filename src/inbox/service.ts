@@ -1,7 +1,7 @@
 import type { Agent as HttpAgent } from "node:http";
 import type { BandClient } from "../band/http.js";
 import type { Participants } from "../band/participants.js";
-import type { Secret } from "../config.js";
+import { DEFAULT_DELIVERY, type DeliverySettings, type Secret } from "../config.js";
 import { Listeners } from "../listeners.js";
 import type { Logger } from "../log.js";
 import type { LiveEvent } from "../realtime/events.js";
@@ -31,6 +31,8 @@ export interface LiveServiceOptions {
   reconnect?: { baseMs: number; maxMs: number };
   /** How often a blocked wait reports progress. */
   tickMs?: number;
+  /** Standby, resync, loop guard and claim timeout (DESIGN.md guarantees 5, 11, 12, 13). */
+  delivery?: Partial<DeliverySettings>;
 }
 
 /**
@@ -53,12 +55,14 @@ export class LiveService implements LiveInbox {
     const closed = this.#closed.signal;
     const onStatus = () => this.#status.emit();
     const reconnect = options.reconnect ?? { baseMs: 1_000, maxMs: 30_000 };
+    const delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
     this.#inbox = new Inbox({ capacity: options.capacity, maxBytes: options.maxBytes, ...(options.tickMs ? { tickMs: options.tickMs } : {}) });
     this.#claims = new Claims(band, log, closed, onStatus);
     this.#control = new Control(this.#inbox, log, onStatus);
     this.#link = new BandLink({
       ...options,
       reconnect,
+      standbyMaxMs: delivery.standbySeconds * 1000,
       closed,
       onState: (state) => {
         if (state === "connected") void this.#rooms.refresh();
@@ -145,6 +149,7 @@ export class LiveService implements LiveInbox {
       reconnects: this.#link.reconnects,
       last_event_at: this.#link.lastEventAt,
       version: this.options.version,
+      ...(this.#link.standby ? { standby: this.#link.standby } : {}),
       ...(detail ? { detail } : {}),
     };
   }
@@ -209,7 +214,7 @@ export class LiveService implements LiveInbox {
 
   #assertUsable(): void {
     const { connection, detail } = this.#link;
-    if (connection === "conflict" || connection === "unauthorized") throw new InboxOffError(connection, detail);
+    if (connection === "conflict" || connection === "unauthorized") throw new InboxOffError(connection, detail, this.#link.standby);
   }
 
   #onEvent(event: LiveEvent): void {

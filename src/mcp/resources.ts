@@ -3,6 +3,7 @@ import { SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextp
 import type { App } from "../app.js";
 import { outgoing } from "../bounds.js";
 import { transcript } from "../inbox/sync.js";
+import { describeStatus } from "../tools/inbox/status-words.js";
 import type { Completers } from "./completions.js";
 
 const JSON_TYPE = "application/json";
@@ -50,7 +51,7 @@ export function registerResources(server: McpServer, app: App, complete: Complet
     (uri, variables) => json(uri.href, live?.peek(chatIdOf(variables.chat_id)) ?? []),
   );
   server.registerResource("status", "band://status", { title: "Band connection status", description: "What band_status returns.", mimeType: JSON_TYPE }, (uri) =>
-    json(uri.href, app.status()),
+    json(uri.href, app.status().then(describeStatus)),
   );
   server.registerResource(
     "chat-context",

@@ -102,9 +102,9 @@ export class BandSocket {
     this.#socket.onClose((event: { code?: number; reason?: string }) => this.#onClose(event));
   }
 
-  /** How many times the socket has reopened after its first connection. */
-  get reconnects(): number {
-    return Math.max(0, this.#opens - 1);
+  /** How many times the socket has opened (the first connection and every reconnect). */
+  get opens(): number {
+    return this.#opens;
   }
 
   get joinedCount(): number {

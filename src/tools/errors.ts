@@ -4,6 +4,7 @@ import { ToolError } from "../errors.js";
 import { MentionError } from "../band/mentions.js";
 import { InboxOffError, UnknownChatError } from "../inbox/errors.js";
 import type { ToolDefinition } from "./define.js";
+import { describeStandby } from "./inbox/status-words.js";
 
 /**
  * What each of Band's 422 codes means for the model, and what to do about it (PROTOCOL.md §2–§4). A Map, because
@@ -56,7 +57,8 @@ function describeMentions(error: MentionError, tool: ToolDefinition): string {
 
 function describeInboxOff(error: InboxOffError, keyVariable: string): string {
   if (error.reason === "conflict") {
-    return `The inbox is off: ${error.detail ?? "another process holds this agent's Band connection"}. Band allows one live connection per agent: stop the other band-mcp-server (or SDK agent) using this key, then restart this one. REST tools keep working meanwhile.`;
+    const standby = error.standby ? ` ${describeStandby(error.standby)}.` : "";
+    return `The inbox is off: ${error.detail ?? "another process holds this agent's Band connection"}. Band allows one live connection per agent, and the other process is serving it now.${standby} Nothing is lost: Band keeps every unprocessed message for whichever process holds the connection. REST tools keep working meanwhile.`;
   }
   return `The inbox is off: ${error.detail ?? "Band rejected the agent key"}. Set ${keyVariable} to a valid agent key and restart the server.`;
 }

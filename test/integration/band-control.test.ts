@@ -109,7 +109,7 @@ describe("supersede", () => {
     const upgradesBefore = fake.socket.upgrades.length;
     fake.socket.supersede(fake.agent.id, { reason: "session.rebalanced", message: "moved", retryable: true, retry_after: 0.2 });
     await waitFor(async () => (await c.app.status()).connection === "conflict", "conflict after supersede");
-    expect((await c.app.status()).detail).toMatch(/trying once more in 0\.2 s/);
+    expect((await c.app.status()).standby).toMatchObject({ attempts: 1 });
     await waitFor(async () => (await c.app.status()).connection === "connected", "connected again", 5_000);
     expect(fake.socket.upgrades.slice(upgradesBefore).map((u) => u.query.on_conflict)).toEqual(["reject"]);
     const sent = post("after the retry");
@@ -117,15 +117,21 @@ describe("supersede", () => {
     expect(ids(got)).toEqual([sent.id]);
   });
 
-  it("retryable, but the retry is refused: stays conflict and does not try again", async () => {
-    const c = await live();
-    fake.socket.refuseUpgrades(409, { count: 5 });
+  it("retryable, but the retries are refused: stands by with growing delays, then takes over once free", async () => {
+    const c = await live({ BAND_STANDBY_SECONDS: "1" });
+    fake.socket.refuseUpgrades(409, { count: 4 });
     const upgradesBefore = fake.socket.upgrades.length;
     fake.socket.supersede(fake.agent.id, { reason: "session.already_connected", message: "newer", retryable: true, retry_after: 0.1 });
-    await waitFor(() => fake.socket.upgrades.length > upgradesBefore, "the one retry");
-    await new Promise((r) => setTimeout(r, 400));
-    expect(fake.socket.upgrades.length - upgradesBefore).toBe(1);
-    expect((await c.app.status()).connection).toBe("conflict");
+    await waitFor(() => fake.socket.upgrades.length - upgradesBefore >= 2, "retries");
+    const standing = await call(c.client, "band_status");
+    expect(standing.structured).toMatchObject({ connection: "conflict", standby: { attempts: expect.any(Number), next_attempt_at: expect.any(String) } });
+    expect(standing.structured!.detail).toMatch(/Standing by.*never pushing it out/);
+    await waitFor(async () => (await c.app.status()).connection === "connected", "took over", 5_000);
+    expect(fake.socket.upgrades.length - upgradesBefore).toBe(5);
+    expect(new Set(fake.socket.upgrades.slice(upgradesBefore).map((u) => u.query.on_conflict))).toEqual(new Set(["reject"]));
+    expect((await c.app.status()).standby).toBeUndefined();
+    const sent = post("after the standby");
+    expect(ids(await call(c.client, "band_wait_for_message", { timeout_seconds: 5 }))).toEqual([sent.id]);
   });
 });
 

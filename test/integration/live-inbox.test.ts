@@ -86,14 +86,14 @@ describe("live inbox against the fake Band", () => {
     await waitFor(() => fake.socket.isJoined(fake.agent.id, `chat_room:${room.id}`), "joined the new room");
   });
 
-  it("a second process with the same key reports conflict, keeps REST, and the first stays connected", async () => {
+  it("a second process with the same key reports conflict (standing by), keeps REST, and the first stays connected", async () => {
     const first = await live();
     await connectedWithRooms(first);
     const second = await live();
     await waitFor(async () => (await second.app.status()).connection === "conflict", "second sees conflict");
     const wait = await call(second.client, "band_wait_for_message", { timeout_seconds: 1 });
     expect(wait.isError).toBe(true);
-    expect(wait.text).toMatch(/another process/);
+    expect(wait.text).toMatch(/another process.*Standing by/);
     const me = await call(second.client, "band_get_me");
     expect(me.structured!.id).toBe(fake.agent.id);
     expect((await first.app.status()).connection).toBe("connected");
@@ -102,13 +102,17 @@ describe("live inbox against the fake Band", () => {
     expect(message!.id).toBe(sent.id);
   });
 
-  it("a supersede event is terminal: conflict, no reconnect", async () => {
+  it("a supersede puts it on standby: nothing tried before retry_after, then only on_conflict=reject", async () => {
     const c = await live();
     await connectedWithRooms(c);
-    fake.socket.supersede(fake.agent.id);
+    const before = fake.socket.upgrades.length;
+    fake.socket.supersede(fake.agent.id, { reason: "session.already_connected", message: "newer", retryable: false, retry_after: 1 });
     await waitFor(async () => (await c.app.status()).connection === "conflict", "conflict after supersede");
-    await new Promise((r) => setTimeout(r, 500));
-    expect(fake.socket.connectedAgents()).not.toContain(fake.agent.id);
+    expect((await c.app.status()).standby).toMatchObject({ attempts: 1 });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(fake.socket.upgrades.length).toBe(before);
+    await waitFor(async () => (await c.app.status()).connection === "connected", "took the socket back once free", 3_000);
+    expect(fake.socket.upgrades.slice(before).map((u) => u.query.on_conflict)).toEqual(["reject"]);
   });
 
   it("delivers 1,000 pushed messages in order, exactly once", async () => {

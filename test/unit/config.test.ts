@@ -46,6 +46,21 @@ describe("config", () => {
     expect(problemsOf({ BAND_API_KEY: "band_a_abcdefgh", BAND_INBOX_MAX_BYTES: "10" })[0]).toMatch(/BAND_INBOX_MAX_BYTES.*at least 65536/);
   });
 
+  it("reads the delivery timers: defaults, flags over the environment, 0 where it disables, nonsense refused", () => {
+    const key = { BAND_API_KEY: "band_a_abcdefgh" };
+    expect(loadConfig(key).delivery).toEqual({ resyncSeconds: 60, standbySeconds: 30, claimTimeoutSeconds: 1800, loopLimit: 25 });
+    const env = { ...key, BAND_RESYNC_SECONDS: "0", BAND_STANDBY_SECONDS: "5", BAND_CLAIM_TIMEOUT_SECONDS: "90", BAND_LOOP_LIMIT: "0" };
+    expect(loadConfig(env).delivery).toEqual({ resyncSeconds: 0, standbySeconds: 5, claimTimeoutSeconds: 90, loopLimit: 0 });
+    expect(loadConfig(env, { resyncSeconds: "10", standbySeconds: "7", claimTimeoutSeconds: "60", loopLimit: "3" }).delivery).toEqual({ resyncSeconds: 10, standbySeconds: 7, claimTimeoutSeconds: 60, loopLimit: 3 });
+    const problems = problemsOf({ ...key, BAND_RESYNC_SECONDS: "1m", BAND_STANDBY_SECONDS: "0", BAND_CLAIM_TIMEOUT_SECONDS: "-1", BAND_LOOP_LIMIT: "2.5" });
+    expect(problems).toEqual([
+      expect.stringMatching(/BAND_RESYNC_SECONDS="1m" must be a whole number of seconds \(0 disables\)/),
+      expect.stringMatching(/BAND_STANDBY_SECONDS="0" must be at least 1/),
+      expect.stringMatching(/BAND_CLAIM_TIMEOUT_SECONDS="-1" must be at least 1/),
+      expect.stringMatching(/BAND_LOOP_LIMIT="2.5" must be a whole number of messages/),
+    ]);
+  });
+
   it("derives the socket URL from the base URL", () => {
     expect(deriveWsUrl("https://app.band.ai")).toBe("wss://app.band.ai/api/v1/socket");
     expect(loadConfig({ BAND_API_KEY: "band_a_abcdefgh", BAND_BASE_URL: "http://127.0.0.1:4000/" }).wsUrl).toBe("ws://127.0.0.1:4000/api/v1/socket");

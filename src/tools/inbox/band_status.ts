@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { defineTool } from "../define.js";
+import { describeStatus } from "./status-words.js";
 
 export default defineTool({
   name: "band_status",
   toolset: "inbox",
   title: "Band connection status",
   description:
-    "Whether this server is live on Band: who you are, the connection (connected, connecting, disconnected, conflict = another process holds this agent, unauthorized = bad key, disabled), chats joined, inbox counts. Call it when messages seem not to arrive; `detail` says what to fix.",
+    "Whether this server is live on Band: who you are, the connection (connected, connecting, disconnected, conflict = another process holds this agent and this one stands by to take over, unauthorized = bad key, disabled), chats joined, inbox counts. Call it when messages seem not to arrive; `detail` says what to fix.",
   input: {},
   output: {
     ok: z.boolean(),
@@ -17,11 +18,12 @@ export default defineTool({
     reconnects: z.number().int(),
     last_event_at: z.string().nullable(),
     version: z.string(),
+    standby: z.object({ attempts: z.number().int(), next_attempt_at: z.string() }).optional(),
     detail: z.string().optional(),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   operations: [],
   async handler(_params, ctx) {
-    return ctx.status();
+    return describeStatus(await ctx.status());
   },
 });

@@ -6,8 +6,8 @@ import { call, untilJoined, useFakeBand, waitFor, type Connected } from "../help
 let fake: FakeBand;
 const connect = useFakeBand((started) => (fake = started));
 
-async function live(): Promise<Connected> {
-  const c = await connect({ BAND_LIVE: "true" });
+async function live(env: Record<string, string> = {}): Promise<Connected> {
+  const c = await connect({ BAND_LIVE: "true", ...env });
   await untilJoined(c.app);
   return c;
 }

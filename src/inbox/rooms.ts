@@ -141,6 +141,17 @@ export class Rooms {
     void this.#drain(room);
   }
 
+  /**
+   * Re-reads a live room's unprocessed messages (the idle resync): what Band has that no push brought is queued,
+   * in order. A room that is syncing, in a gap or failed is already on its way to a drain.
+   */
+  async resync(id: string): Promise<void> {
+    const room = this.#rooms.get(id);
+    if (!room || room.state !== "live" || room.draining) return;
+    room.state = "syncing";
+    await this.#drain(room);
+  }
+
   /** The socket's room events: rooms appearing and vanishing, their participants, and pushed messages. */
   apply(event: RoomEvent): void {
     switch (event.type) {
@@ -190,10 +201,11 @@ export class Rooms {
     try {
       do {
         room.drainAgain = false;
-        await participants.list(room.id).catch(() => []);
         const agentId = this.options.agentId()!;
         const isNew = (m: BandMessage) => isForAgent(m, agentId) && !inbox.hasSeen(m.id);
         const backlog = await fetchBacklog(band, room.id, isNew, () => inbox.space, log);
+        // Participants render the new messages: a room with nothing new (most resyncs) costs one request.
+        if (backlog.messages.some(isNew) || room.held.length > 0) await participants.list(room.id).catch(() => []);
         const merged = new Map<string, BandMessage>();
         for (const m of [...backlog.messages, ...room.held.splice(0)]) merged.set(m.id, m);
         room.state = "live";

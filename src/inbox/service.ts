@@ -11,6 +11,7 @@ import { InboxOffError } from "./errors.js";
 import { Inbox, type Sink } from "./inbox.js";
 import { BandLink } from "./link.js";
 import type { InboxMessage, LiveInbox, StatusReport, WaitOptions, WaitResult } from "./live.js";
+import { Resync } from "./resync.js";
 import { Rooms } from "./rooms.js";
 
 export interface LiveServiceOptions {
@@ -46,6 +47,7 @@ export class LiveService implements LiveInbox {
   readonly #rooms: Rooms;
   readonly #link: BandLink;
   readonly #control: Control;
+  readonly #resync: Resync;
   readonly #status = new Listeners<[]>();
   readonly #roomsChanged = new Listeners<[]>();
   readonly #chatMessage = new Listeners<[chatId: string]>();
@@ -65,7 +67,10 @@ export class LiveService implements LiveInbox {
       standbyMaxMs: delivery.standbySeconds * 1000,
       closed,
       onState: (state) => {
-        if (state === "connected") void this.#rooms.refresh();
+        if (state === "connected") {
+          void this.#rooms.refresh();
+          this.#resync.start();
+        } else this.#resync.stop();
         // Blocked waits cannot be served any more: release them rather than let them time out.
         if (state === "conflict" || state === "unauthorized") this.#inbox.releaseAll();
         onStatus();
@@ -92,10 +97,18 @@ export class LiveService implements LiveInbox {
         this.#control.forget(id);
       },
       onRoomsChanged: () => this.#roomsChanged.emit(),
-      onChatMessage: (chatId) => this.#chatMessage.emit(chatId),
+      onChatMessage: (chatId) => {
+        this.#resync.pushed();
+        this.#chatMessage.emit(chatId);
+      },
       onStatusChanged: onStatus,
       retry: reconnect,
       closed,
+    });
+    this.#resync = new Resync({
+      idleMs: delivery.resyncSeconds * 1000,
+      rooms: () => this.#rooms.ids(),
+      check: (id) => this.#rooms.resync(id),
     });
     // Overflowed rooms drain again once the inbox is below half full: nothing dropped stays undelivered.
     this.#inbox.changed.on(() => this.#inbox.hasRoom() && this.#rooms.recover());
@@ -131,6 +144,7 @@ export class LiveService implements LiveInbox {
 
   async close(): Promise<void> {
     this.#closed.abort();
+    this.#resync.stop();
     this.#inbox.releaseAll();
     await this.#link.close();
   }

@@ -84,6 +84,9 @@ export class BandSocketServer {
   private readonly refusals: { status: RefusalStatus; retryAfter?: number; remaining: number }[] = [];
   private readonly idleTimeoutMs: number;
   private stalled = false;
+  private pushFilter: ((agentId: string, topic: string, event: string) => boolean) | undefined;
+  /** Pushes `dropPushes` swallowed: a frame Band never sent. */
+  droppedPushes = 0;
   private server: Server | undefined;
   private supersedes = 0;
 
@@ -100,6 +103,10 @@ export class BandSocketServer {
   push(agentId: string, topic: string, event: string, payload: object): boolean {
     const conn = this.live.get(agentId);
     if (!conn || !conn.joins.has(topic)) return false;
+    if (this.pushFilter?.(agentId, topic, event)) {
+      this.droppedPushes++;
+      return false;
+    }
     return this.send(conn, [conn.joins.get(topic) ?? null, null, topic, event, payload]);
   }
 
@@ -132,6 +139,11 @@ export class BandSocketServer {
   refuseUpgrades(status: RefusalStatus, options: { count?: number; retryAfter?: number } = {}): void {
     const count = options.count ?? 1;
     if (count > 0) this.refusals.push({ status, retryAfter: options.retryAfter, remaining: count });
+  }
+
+  /** Pushes for which `drop` returns true are never sent (a frame lost on Band's side); undefined stops dropping. */
+  dropPushes(drop: ((agentId: string, topic: string, event: string) => boolean) | undefined): void {
+    this.pushFilter = drop;
   }
 
   /** While stalled, heartbeats are read (they still count as traffic) but never answered. */

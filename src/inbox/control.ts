@@ -24,6 +24,8 @@ export class Control {
     private readonly inbox: Inbox,
     private readonly log: Logger,
     private readonly onChange: () => void,
+    /** Band said play (for one room, or the agent): the loop guard lets go too. */
+    private readonly onPlay: (roomId?: string) => void,
   ) {}
 
   apply(event: ControlEvent): void {
@@ -48,6 +50,7 @@ export class Control {
           this.#roomsStopped.clear();
         } else this.#roomsStopped.delete(event.roomId);
         this.inbox.release(event.roomId);
+        this.onPlay(event.roomId);
         break;
       case "interrupt":
         this.inbox.interrupt(event.roomId);

@@ -1,4 +1,5 @@
 import { Listeners } from "../listeners.js";
+import { Holds, type HoldReason } from "./holds.js";
 import type { InboxMessage, WaitOptions } from "./live.js";
 
 interface Waiter {
@@ -48,8 +49,7 @@ export class Inbox {
   readonly #seen = new Set<string>();
   /** How many messages of each chat are queued: offer() must know, per message, whether its chat has any. */
   readonly #queuedPerChat = new Map<string, number>();
-  readonly #heldChats = new Set<string>();
-  #allHeld = false;
+  readonly #holds = new Holds();
   #bytes = 0;
   #sink: Sink | undefined;
   deliveredTotal = 0;
@@ -132,7 +132,7 @@ export class Inbox {
   /** Takes up to `max` queued messages (of one chat, when given) for which `accept` holds, skipping held chats. */
   take(max: number, chatId?: string, accept?: (message: InboxMessage) => boolean): InboxMessage[] {
     // The usual wait (any chat, no filter, nothing held) takes the oldest: from the front, without a scan.
-    const fast = chatId === undefined && !accept && !this.#allHeld && this.#heldChats.size === 0;
+    const fast = chatId === undefined && !accept && this.#holds.none;
     const taken = fast ? this.#queue.splice(0, max) : this.#takeMatching(max, (m) => (chatId === undefined || m.chat_id === chatId) && !this.isHeld(m.chat_id) && (!accept || accept(m)));
     if (taken.length === 0) return taken;
     for (const message of taken) this.#count(message, -1);
@@ -235,20 +235,24 @@ export class Inbox {
     this.changed.emit(new Set(messages.map((m) => m.chat_id)));
   }
 
-  /** Holds a chat's messages (or all, without a chat): queued, never handed out, until released. */
-  hold(chatId?: string): void {
-    if (chatId === undefined) this.#allHeld = true;
-    else this.#heldChats.add(chatId);
+  /** Holds a chat's messages (or all, without a chat): queued, never handed out, until released for that reason. */
+  hold(chatId?: string, reason: HoldReason = "stop"): void {
+    this.#holds.hold(chatId, reason);
   }
 
-  release(chatId?: string): void {
-    if (chatId === undefined) this.#allHeld = false;
-    else this.#heldChats.delete(chatId);
+  /** Ends one reason's hold; what is no longer held goes out in order. */
+  release(chatId?: string, reason: HoldReason = "stop"): void {
+    this.#holds.release(chatId, reason);
     this.#dispatch();
   }
 
   isHeld(chatId: string): boolean {
-    return this.#allHeld || this.#heldChats.has(chatId);
+    return this.#holds.isHeld(chatId);
+  }
+
+  /** How many messages of a chat are queued. */
+  queuedIn(chatId: string): number {
+    return this.#queuedPerChat.get(chatId) ?? 0;
   }
 
   /** Removes a queued message of a chat that was settled elsewhere; true when it was queued here. */

@@ -1,5 +1,6 @@
 /** The live inbox as tools and resources see it. Implemented in inbox/service.ts. */
 
+import type { LoopHold } from "./loop-guard.js";
 import type { StandbyState } from "./standby.js";
 
 export interface InboxMessage {
@@ -27,6 +28,8 @@ export interface StatusReport {
   version: string;
   /** In conflict: standing by to take the socket over (attempts so far, next attempt's time). */
   standby?: StandbyState;
+  /** Rooms the loop guard holds (agents answering each other), with what is held. */
+  loop_guard?: LoopHold[];
   /** Why the connection is not usable, when it is not. */
   detail?: string;
 }

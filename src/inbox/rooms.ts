@@ -4,6 +4,7 @@ import { MAX_PAGES } from "../band/pages.js";
 import type { Participants } from "../band/participants.js";
 import type { Logger } from "../log.js";
 import type { BandMessage, RoomEvent } from "../realtime/events.js";
+import type { InboxMessage } from "./live.js";
 import { UnknownChatError } from "./errors.js";
 import type { Inbox } from "./inbox.js";
 import { fetchBacklog, isForAgent, toInboxMessage } from "./sync.js";
@@ -42,6 +43,8 @@ export interface RoomsOptions {
   onStatusChanged(): void;
   /** A message arrived in a chat. */
   onChatMessage(chatId: string): void;
+  /** Sees each new message, in its room's order, just before it is offered to the inbox (the loop guard). */
+  admit(message: InboxMessage): void;
   /** Backoff of a failed drain's retries. */
   retry: { baseMs: number; maxMs: number };
   closed: AbortSignal;
@@ -264,6 +267,7 @@ export class Rooms {
       }
       if (!isForAgent(raw, agentId) || inbox.hasSeen(raw.id)) continue;
       const message = toInboxMessage(raw, room.id, room.title, participants.cached(room.id), agentId);
+      this.options.admit(message);
       if (inbox.offer(message) === "full") this.#markGap(room);
     }
   }

@@ -8,6 +8,7 @@ import type { LiveEvent } from "../realtime/events.js";
 import { Claims, type Outcome } from "./claims.js";
 import { Control } from "./control.js";
 import { InboxOffError } from "./errors.js";
+import { LoopGuard } from "./loop-guard.js";
 import { Inbox, type Sink } from "./inbox.js";
 import { BandLink } from "./link.js";
 import type { InboxMessage, LiveInbox, StatusReport, WaitOptions, WaitResult } from "./live.js";
@@ -48,6 +49,7 @@ export class LiveService implements LiveInbox {
   readonly #link: BandLink;
   readonly #control: Control;
   readonly #resync: Resync;
+  readonly #loopGuard: LoopGuard;
   readonly #status = new Listeners<[]>();
   readonly #roomsChanged = new Listeners<[]>();
   readonly #chatMessage = new Listeners<[chatId: string]>();
@@ -60,7 +62,8 @@ export class LiveService implements LiveInbox {
     const delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
     this.#inbox = new Inbox({ capacity: options.capacity, maxBytes: options.maxBytes, ...(options.tickMs ? { tickMs: options.tickMs } : {}) });
     this.#claims = new Claims(band, log, closed, onStatus);
-    this.#control = new Control(this.#inbox, log, onStatus);
+    this.#loopGuard = new LoopGuard(delivery.loopLimit, this.#inbox, onStatus);
+    this.#control = new Control(this.#inbox, log, onStatus, (roomId) => (roomId === undefined ? this.#loopGuard.releaseAll() : this.#loopGuard.release(roomId)));
     this.#link = new BandLink({
       ...options,
       reconnect,
@@ -95,6 +98,7 @@ export class LiveService implements LiveInbox {
         this.#link.leave("room", id);
         this.#link.leave("participants", id);
         this.#control.forget(id);
+        this.#loopGuard.forget(id);
       },
       onRoomsChanged: () => this.#roomsChanged.emit(),
       onChatMessage: (chatId) => {
@@ -102,6 +106,7 @@ export class LiveService implements LiveInbox {
         this.#chatMessage.emit(chatId);
       },
       onStatusChanged: onStatus,
+      admit: (message) => this.#loopGuard.admit(message),
       retry: reconnect,
       closed,
     });
@@ -154,6 +159,7 @@ export class LiveService implements LiveInbox {
     const claims = this.#claims.failures ? `${this.#claims.failures} claim(s) failed at Band and were logged` : undefined;
     const detail = [this.#link.detail, this.#control.detail(), ...this.#rooms.problems(), claims].filter(Boolean).join("; ");
     const inbox = this.#inbox;
+    const loopHolds = this.#loopGuard.holds();
     return {
       ok: connection === "connected",
       agent: this.#link.agent,
@@ -164,6 +170,7 @@ export class LiveService implements LiveInbox {
       last_event_at: this.#link.lastEventAt,
       version: this.options.version,
       ...(this.#link.standby ? { standby: this.#link.standby } : {}),
+      ...(loopHolds.length > 0 ? { loop_guard: loopHolds } : {}),
       ...(detail ? { detail } : {}),
     };
   }

@@ -19,6 +19,7 @@ export default defineTool({
     last_event_at: z.string().nullable(),
     version: z.string(),
     standby: z.object({ attempts: z.number().int(), next_attempt_at: z.string() }).optional(),
+    loop_guard: z.array(z.object({ chat_id: z.string(), agent_messages_in_a_row: z.number().int(), held: z.number().int() })).optional(),
     detail: z.string().optional(),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

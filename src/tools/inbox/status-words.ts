@@ -1,4 +1,5 @@
 import type { StatusReport } from "../../inbox/live.js";
+import type { LoopHold } from "../../inbox/loop-guard.js";
 import type { StandbyState } from "../../inbox/standby.js";
 
 /** A standby in words, for band_status.detail and inbox tool errors. */
@@ -7,8 +8,13 @@ export function describeStandby(standby: StandbyState): string {
   return `Standing by: this server takes the connection over by itself as soon as the other process is gone, never pushing it out (next try at ${standby.next_attempt_at}, ${tries} so far)`;
 }
 
+/** A room the loop guard holds, in words. */
+function describeLoopHold(hold: LoopHold): string {
+  return `chat ${hold.chat_id} is held by the loop guard: ${hold.agent_messages_in_a_row} messages in a row from agents with no person's message between (BAND_LOOP_LIMIT); its ${hold.held} held message(s) stay unprocessed on Band until a person writes there or Band says play, then they come in order`;
+}
+
 /** The status a model reads: the facts, with what they mean added to `detail`. */
 export function describeStatus(report: StatusReport): StatusReport {
-  const words = [report.detail, report.standby ? describeStandby(report.standby) : undefined].filter(Boolean);
+  const words = [report.detail, report.standby ? describeStandby(report.standby) : undefined, ...(report.loop_guard ?? []).map(describeLoopHold)].filter(Boolean);
   return words.length > 0 ? { ...report, detail: words.join("; ") } : report;
 }

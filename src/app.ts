@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import { BandApiError, BandClient, createDispatcher, type RetryPolicy } from "./band/http.js";
+import { BandApiError, BandClient, createDispatcher, type BandClientOptions, type RetryPolicy } from "./band/http.js";
 import { Participants } from "./band/participants.js";
 import { socketProxyAgent } from "./band/proxy.js";
 import { secretsOf, type Config } from "./config.js";
@@ -40,9 +40,10 @@ export interface AppOptions {
 
 export function createApp(config: Config, log: Logger, options: AppOptions = {}): App {
   const dispatcher: Dispatcher = options.dispatcher ?? createDispatcher(config.proxy);
-  const client = (key: NonNullable<Config["agentKey"]>) =>
-    new BandClient({ baseUrl: config.baseUrl, key, dispatcher, log, ...(options.retry ? { retry: options.retry } : {}) });
-  const agent = config.agentKey ? client(config.agentKey) : undefined;
+  const client = (key: NonNullable<Config["agentKey"]>, onSuccess?: BandClientOptions["onSuccess"]) =>
+    new BandClient({ baseUrl: config.baseUrl, key, dispatcher, log, ...(options.retry ? { retry: options.retry } : {}), ...(onSuccess ? { onSuccess } : {}) });
+  // Every send, event and activity report on the agent's key, whatever made it (tools, hub REST, the channel).
+  const agent = config.agentKey ? client(config.agentKey, (operation, path) => live?.noteCall(operation, path)) : undefined;
   const user = config.userKey ? client(config.userKey) : undefined;
   const participants = new Participants(agent);
   const live =

@@ -74,6 +74,8 @@ export interface BandClientOptions {
   budgetMs?: number;
   /** Answers longer than this are not read (default 10 MB). */
   maxBodyBytes?: number;
+  /** Told of each call that succeeded (the live inbox notes the agent's activity in a chat). */
+  onSuccess?: (operation: OperationId, path: Record<string, string | number> | undefined) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -151,7 +153,11 @@ export class BandClient {
           timeoutMs: Math.max(1, Math.min(this.#timeoutMs, deadline - Date.now())),
           maxBodyBytes: this.#maxBodyBytes,
         });
-        if (response.statusCode < 300) return parseSuccess(operation, response, attempt);
+        if (response.statusCode < 300) {
+          const result = parseSuccess<BandData<Op>>(operation, response, attempt);
+          this.options.onSuccess?.(operation, options.path);
+          return result;
+        }
         failure = parseFailure(operation, response.statusCode, response.text, attempt, response.headers["retry-after"]);
         // A 429 was refused before any work happened, so even a POST can be sent again.
         if (response.statusCode === 429 || (response.statusCode >= 500 && retriable)) {

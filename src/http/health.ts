@@ -1,5 +1,6 @@
 import type { App } from "../app.js";
 import type { ConnectionState } from "../inbox/live.js";
+import type { StandbyState } from "../inbox/standby.js";
 import type { AgentRegistry } from "../hub/registry.js";
 
 /** What the health paths and GET /agents report; nothing here is secret (no keys, no tokens, no messages). */
@@ -7,11 +8,17 @@ import type { AgentRegistry } from "../hub/registry.js";
 interface AgentState {
   connection: ConnectionState;
   inbox: { pending: number; in_flight: number };
+  /** Another process holds the agent: this one stands by to take over (attempts, next attempt's time). */
+  standby?: StandbyState;
 }
 
 function stateOf(app: App): AgentState {
   const status = app.live?.status();
-  return { connection: status?.connection ?? "disabled", inbox: { pending: status?.inbox.pending ?? 0, in_flight: status?.inbox.in_flight ?? 0 } };
+  return {
+    connection: status?.connection ?? "disabled",
+    inbox: { pending: status?.inbox.pending ?? 0, in_flight: status?.inbox.in_flight ?? 0 },
+    ...(status?.standby ? { standby: status.standby } : {}),
+  };
 }
 
 /** Tools-only mode (BAND_LIVE=false) has no socket to be down. */
@@ -20,7 +27,7 @@ const healthy = (state: AgentState) => state.connection === "connected" || state
 /** GET /agents/<label>/health. */
 export function agentHealth(app: App, sessions: number) {
   const state = stateOf(app);
-  return { ok: healthy(state), agentConnected: state.connection === "connected", connection: state.connection, sessions, inbox: state.inbox };
+  return { ok: healthy(state), agentConnected: state.connection === "connected", connection: state.connection, sessions, inbox: state.inbox, ...(state.standby ? { standby: state.standby } : {}) };
 }
 
 /** GET /health: `ok` only when every agent is connected. With one agent, its `connection` too. */

@@ -35,14 +35,26 @@ export async function markWithClaim(band: BandClient, chatId: string, messageId:
   }
 }
 
+/** The visibility timeout (DESIGN.md guarantee 13): how long a hand-out may stay unsettled, and where it goes then. */
+export interface ClaimTimeout {
+  ms: number;
+  /** Hand-outs nobody settled in time, oldest first: they go back to the queue. */
+  onExpired(messages: InboxMessage[]): void;
+}
+
 /**
  * The messages handed out and not yet settled, each with its claim on Band (`/processing`). A claim is one
  * call: the REST client is the one layer that retries, so a claim costs at most that call's attempts.
+ * A hand-out unsettled for `timeout.ms` since it was handed out, or since the agent's last activity in its chat,
+ * expires: one unref'd timer per agent, armed for the earliest deadline (batched by a twentieth of the timeout).
  */
 export class Claims {
-  /** Handed out and not settled, in hand-out order, each with whether its claim landed. */
-  readonly #inFlight = new Map<string, { message: InboxMessage; claim: Promise<boolean> }>();
+  /** Handed out and not settled, in hand-out order, each with whether its claim landed and when it went out. */
+  readonly #inFlight = new Map<string, { message: InboxMessage; claim: Promise<boolean>; at: number }>();
+  /** The agent's last activity per chat (a message, an event, an activity report). */
+  readonly #activity = new Map<string, number>();
   #failures = 0;
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly band: BandClient,
@@ -50,6 +62,7 @@ export class Claims {
     /** Aborted on shutdown: claims still retrying stop. */
     private readonly closed: AbortSignal,
     private readonly onChange: () => void,
+    private readonly timeout: ClaimTimeout,
   ) {}
 
   get size(): number {
@@ -62,8 +75,45 @@ export class Claims {
 
   /** Claims handed-out messages on Band; a claim that never lands is logged and counted for band_status. */
   claim(messages: readonly InboxMessage[]): void {
-    for (const message of messages) this.#inFlight.set(message.id, { message, claim: this.#claimOne(message) });
-    if (messages.length > 0) this.onChange();
+    if (messages.length === 0) return;
+    const at = Date.now();
+    for (const message of messages) this.#inFlight.set(message.id, { message, claim: this.#claimOne(message), at });
+    if (!this.#timer) this.#arm(this.timeout.ms);
+    this.onChange();
+  }
+
+  /** The agent acted in a chat: its hand-outs there are being worked on, so their clock restarts. */
+  touch(chatId: string): void {
+    this.#activity.set(chatId, Date.now());
+  }
+
+  #arm(delayMs: number): void {
+    this.#timer = setTimeout(() => this.#expire(), delayMs);
+    this.#timer.unref();
+  }
+
+  /** Hands back what expired; re-arms for the next deadline while anything is in flight. */
+  #expire(): void {
+    this.#timer = undefined;
+    if (this.closed.aborted) return;
+    const now = Date.now();
+    const { ms } = this.timeout;
+    const expired: InboxMessage[] = [];
+    let next = Number.POSITIVE_INFINITY;
+    for (const [id, entry] of this.#inFlight) {
+      const due = Math.max(entry.at, this.#activity.get(entry.message.chat_id) ?? 0) + ms;
+      if (due > now) next = Math.min(next, due);
+      else {
+        this.#inFlight.delete(id);
+        expired.push(entry.message);
+      }
+    }
+    for (const [chatId, at] of this.#activity) if (at + ms <= now) this.#activity.delete(chatId);
+    if (this.#inFlight.size > 0) this.#arm(Math.max(next - now, ms / 20));
+    if (expired.length === 0) return;
+    this.log.info(`${expired.length} handed-out message(s) unsettled for ${Math.round(ms / 1000)} s go back to the queue`);
+    this.timeout.onExpired(expired);
+    this.onChange();
   }
 
   async #claimOne(message: InboxMessage): Promise<boolean> {
@@ -91,9 +141,12 @@ export class Claims {
     return this.#inFlight.has(id);
   }
 
-  /** Stops tracking messages put back in the inbox; returns those that were in flight here. */
+  /**
+   * Stops tracking messages put back in the inbox; returns those that were in flight here. Only the very hand-out
+   * counts: a stale copy of one that expired and went out again is not released twice.
+   */
   release(messages: readonly InboxMessage[]): InboxMessage[] {
-    return messages.filter((m) => this.#inFlight.delete(m.id));
+    return messages.filter((m) => this.#inFlight.get(m.id)?.message === m && this.#inFlight.delete(m.id));
   }
 
   /** Marks a message, after its own claim when it has one in flight. */

@@ -37,6 +37,9 @@ export interface LiveServiceOptions {
   delivery?: Partial<DeliverySettings>;
 }
 
+/** What counts as the agent's own activity in a chat (guarantee 13). */
+const ACTIVITY_OPERATIONS: ReadonlySet<string> = new Set(["createAgentChatMessage", "createAgentChatEvent", "reportAgentChatActivity"]);
+
 /**
  * The live half of the product, as one front object over its parts: the link to Band (identity and socket),
  * the rooms and their backlog drains, the inbox and its waits, the claims on Band, and Band's agent.control.
@@ -61,7 +64,11 @@ export class LiveService implements LiveInbox {
     const reconnect = options.reconnect ?? { baseMs: 1_000, maxMs: 30_000 };
     const delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
     this.#inbox = new Inbox({ capacity: options.capacity, maxBytes: options.maxBytes, ...(options.tickMs ? { tickMs: options.tickMs } : {}) });
-    this.#claims = new Claims(band, log, closed, onStatus);
+    this.#claims = new Claims(band, log, closed, onStatus, {
+      ms: delivery.claimTimeoutSeconds * 1000,
+      // Back in front of the queue, in order, as a redelivery: the next hand-out claims it again (attempt n+1).
+      onExpired: (messages) => this.#inbox.requeue(messages.map((m) => ({ ...m, attempt: (m.attempt ?? 1) + 1 }))),
+    });
     this.#loopGuard = new LoopGuard(delivery.loopLimit, this.#inbox, onStatus);
     this.#control = new Control(this.#inbox, log, onStatus, (roomId) => (roomId === undefined ? this.#loopGuard.releaseAll() : this.#loopGuard.release(roomId)));
     this.#link = new BandLink({
@@ -238,8 +245,18 @@ export class LiveService implements LiveInbox {
     if (connection === "conflict" || connection === "unauthorized") throw new InboxOffError(connection, detail, this.#link.standby);
   }
 
+  /**
+   * A REST call succeeded on the agent's key: a message, an event or an activity report in a chat is the agent at
+   * work there, so its hand-outs in that chat are not redelivered meanwhile (DESIGN.md guarantee 13).
+   */
+  noteCall(operation: string, path: Record<string, string | number> | undefined): void {
+    if (ACTIVITY_OPERATIONS.has(operation) && path?.chat_id !== undefined) this.#claims.touch(String(path.chat_id));
+  }
+
   #onEvent(event: LiveEvent): void {
     if (event.type === "agent_control") return this.#control.apply(event);
+    // Our own message seen on the socket (another process of ours, or Band echoing it): activity in that chat.
+    if (event.type === "message_created" && event.message.sender_id === this.#link.agent?.id) this.#claims.touch(event.roomId);
     if (event.type !== "message_updated") return this.#rooms.apply(event);
     // Band's delivery status for us: settled elsewhere while queued here → it leaves; else note the attempt.
     const mine = this.#link.agent ? event.deliveries[this.#link.agent.id] : undefined;

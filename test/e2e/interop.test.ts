@@ -23,7 +23,16 @@ let fake: FakeBand;
 let server: RunningServer | undefined;
 let driver: Driver | undefined;
 
-const env = (): Record<string, string> => ({ PATH: process.env.PATH ?? "", BAND_API_KEY: fake.agent.key, BAND_BASE_URL: fake.url, BAND_WS_URL: fake.wsUrl, BAND_LOG_LEVEL: "warn" });
+/** A short visibility timeout: a wait whose answer a client threw away comes back (guarantee 13). */
+const CLAIM_TIMEOUT_SECONDS = 2;
+const env = (): Record<string, string> => ({
+  PATH: process.env.PATH ?? "",
+  BAND_API_KEY: fake.agent.key,
+  BAND_BASE_URL: fake.url,
+  BAND_WS_URL: fake.wsUrl,
+  BAND_LOG_LEVEL: "warn",
+  BAND_CLAIM_TIMEOUT_SECONDS: String(CLAIM_TIMEOUT_SECONDS),
+});
 
 beforeEach(async () => {
   fake = await startFakeBand();
@@ -99,6 +108,7 @@ describe.each(Object.keys(CLIENTS) as (keyof typeof CLIENTS)[])("%s", (name) => 
     const first = fake.postMessage(fake.room.id, { senderId: fake.user.id, content: "hello from a person", mentions: [fake.agent.id] });
     const waited = await client.call("band_wait_for_message", { timeout_seconds: 5 });
     expect(waited.messages.map((m: { id: string }) => m.id)).toEqual([first.id]);
+    expect((await client.call("band_mark_processed", { chat_id: fake.room.id, message_id: first.id })).status).toBe("processed");
 
     // Give up a wait the way this client does, then let a message arrive.
     const abandon = new AbortController();
@@ -114,11 +124,14 @@ describe.each(Object.keys(CLIENTS) as (keyof typeof CLIENTS)[])("%s", (name) => 
       expect(next.messages.map((m: { id: string }) => m.id)).toEqual([second.id]);
     } else {
       // The client drops the request without notifications/cancelled: the server still holds the wait, hands it
-      // the message (claimed on Band, in flight), and that answer goes nowhere. band_get_inbox lists it as in flight.
+      // the message (claimed on Band, in flight), and that answer goes nowhere. band_get_inbox lists it as in
+      // flight, until the claim timeout puts it back: the next wait gets it as a redelivery.
       expect(next.messages.map((m: { id: string }) => m.id)).not.toContain(second.id);
       const inbox = await client.call("band_get_inbox", {});
       expect(inbox.in_flight.map((m: { id: string }) => m.id)).toContain(second.id);
       expect(inbox.pending).toBe(0);
+      const redelivered = await client.call("band_wait_for_message", { timeout_seconds: CLAIM_TIMEOUT_SECONDS + 3 });
+      expect(redelivered.messages).toEqual([expect.objectContaining({ id: second.id, attempt: 2 })]);
     }
     // A notification the client has no use for (resources/list_changed for rooms joined before it ever listed).
     expect(client.stray.map(String).filter((e) => e.includes("Unsupported message type"))).toEqual([]);

@@ -1,0 +1,51 @@
+/** The visibility timeout (DESIGN.md guarantee 13): nothing stays in flight forever, unless the agent works on it. */
+import { describe, expect, it } from "vitest";
+import type { FakeBand } from "../fake-band/index.js";
+import { call, untilJoined, useFakeBand, waitFor, type Connected } from "../helpers/harness.js";
+
+let fake: FakeBand;
+const connect = useFakeBand((started) => (fake = started));
+
+const post = (text: string) => fake.postMessage(fake.room.id, { senderId: fake.user.id, content: text, mentions: [fake.agent.id] });
+const wait = async (c: Connected, seconds: number) => (await call(c.client, "band_wait_for_message", { timeout_seconds: seconds })).structured!;
+
+describe("claim timeout", () => {
+  it("hands an unsettled message out again after BAND_CLAIM_TIMEOUT_SECONDS, as a redelivery claimed anew", async () => {
+    const c = await connect({ BAND_LIVE: "true", BAND_CLAIM_TIMEOUT_SECONDS: "1" });
+    await untilJoined(c.app);
+    const sent = post("answer me, or I come back");
+    const first = await wait(c, 5);
+    expect(first.messages).toEqual([expect.objectContaining({ id: sent.id })]);
+    const handedOut = Date.now();
+    const again = await wait(c, 5);
+    expect(Date.now() - handedOut).toBeGreaterThanOrEqual(900);
+    expect(again.messages).toEqual([expect.objectContaining({ id: sent.id, attempt: (first.messages[0].attempt ?? 1) + 1 })]);
+    await waitFor(() => fake.delivery(sent.id, fake.agent.id).attempts.length === 2, "claimed again on Band");
+    expect((await c.app.status()).inbox.in_flight).toBe(1);
+    expect((await call(c.client, "band_mark_processed", { chat_id: fake.room.id, message_id: sent.id })).isError).toBe(false);
+    expect((await wait(c, 1.5)).messages).toEqual([]);
+  });
+
+  it("the agent's activity in the chat (a message, an event, an activity report) restarts the clock", async () => {
+    const c = await connect({ BAND_LIVE: "true", BAND_CLAIM_TIMEOUT_SECONDS: "1" });
+    await untilJoined(c.app);
+    const sent = post("a long task");
+    await wait(c, 5);
+    const other = fake.createRoom({ ownerId: fake.user.id, memberIds: [fake.agent.id] });
+    const actions: [string, Record<string, unknown>][] = [
+      ["band_report_activity", { chat_id: fake.room.id, working: true }],
+      ["band_send_event", { chat_id: fake.room.id, message_type: "thought", content: "still on it" }],
+      ["band_send_message", { chat_id: fake.room.id, content: "halfway there", mentions: ["alice"] }],
+    ];
+    for (const [tool, args] of [...actions, ...actions]) {
+      await new Promise((r) => setTimeout(r, 400));
+      const result = await call(c.client, tool, args);
+      expect(result.isError, `${tool}: ${result.text}`).toBe(false);
+    }
+    // Work in another chat does not count for this one.
+    expect((await call(c.client, "band_send_message", { chat_id: other.id, content: "elsewhere", mentions: ["alice"] })).isError).toBe(false);
+    expect((await c.app.status()).inbox).toMatchObject({ pending: 0, in_flight: 1 });
+    const back = await wait(c, 5);
+    expect(back.messages).toEqual([expect.objectContaining({ id: sent.id, attempt: 2 })]);
+  });
+});

@@ -66,7 +66,7 @@ export interface Config {
   /** The inbox's bound in bytes (approximate: message text in UTF-8 plus a fixed share per message). */
   inboxMaxBytes: number;
   logLevel: LogLevel;
-  /** Delivery timers (DESIGN.md guarantees 5, 11, 12, 13); see docs on delivery. */
+  /** Delivery timers (docs/delivery.md guarantees 5, 11, 12, 13). */
   delivery: DeliverySettings;
   http: {
     /** Bearer token for every agent. */

@@ -35,7 +35,7 @@ export async function markWithClaim(band: BandClient, chatId: string, messageId:
   }
 }
 
-/** The visibility timeout (DESIGN.md guarantee 13): how long a hand-out may stay unsettled, and where it goes then. */
+/** The visibility timeout (docs/delivery.md guarantee 13): how long a hand-out may stay unsettled, and where it goes then. */
 export interface ClaimTimeout {
   ms: number;
   /** Hand-outs nobody settled in time, oldest first: they go back to the queue. */

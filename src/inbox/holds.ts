@@ -1,4 +1,4 @@
-/** Why a chat's messages are held: Band's agent.control `stop`, or the loop guard (DESIGN.md guarantees 10, 12). */
+/** Why a chat's messages are held: Band's agent.control `stop`, or the loop guard (docs/delivery.md guarantees 10, 12). */
 export type HoldReason = "stop" | "loop";
 
 /**

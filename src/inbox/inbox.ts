@@ -1,8 +1,9 @@
 import { Listeners } from "../listeners.js";
 import { Holds, type HoldReason } from "./holds.js";
+import { blockingWait } from "./wait.js";
 import type { InboxMessage, WaitOptions } from "./live.js";
 
-interface Waiter {
+export interface Waiter {
   chatId?: string;
   max: number;
   accept?: (message: InboxMessage) => boolean;
@@ -168,37 +169,7 @@ export class Inbox {
    * Band interrupts. Progress ticks every few seconds while blocked, when `onTick` is given.
    */
   wait(request: WaitOptions): Promise<Handout> {
-    const { signal } = request;
-    if (signal.aborted) return Promise.resolve({ messages: [], timed_out: false });
-    const ready = this.take(request.max, request.chatId, request.accept);
-    if (ready.length > 0 || request.timeoutMs <= 0) return Promise.resolve({ messages: ready, timed_out: ready.length === 0 });
-    return new Promise((resolve) => {
-      const started = Date.now();
-      const finish = (handout: Handout) => {
-        clearTimeout(timer);
-        clearInterval(ticker);
-        signal.removeEventListener("abort", onAbort);
-        resolve(handout);
-      };
-      const remove = this.addWaiter({
-        ...(request.chatId !== undefined ? { chatId: request.chatId } : {}),
-        max: request.max,
-        ...(request.accept ? { accept: request.accept } : {}),
-        deliver: (messages, interrupted) => {
-          // A request cancelled at the same moment must not swallow messages: they go back to the queue.
-          if (signal.aborted) {
-            this.requeue(messages);
-            return finish({ messages: [], timed_out: false });
-          }
-          finish({ messages, timed_out: false, ...(interrupted ? { interrupted: true as const } : {}) });
-        },
-      });
-      const timer = setTimeout(() => remove() && finish({ messages: [], timed_out: true }), request.timeoutMs);
-      const onTick = request.onTick;
-      const ticker = onTick ? setInterval(() => onTick(Date.now() - started), Math.min(this.#tickMs, request.timeoutMs)) : undefined;
-      const onAbort = () => remove() && finish({ messages: [], timed_out: false });
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
+    return blockingWait(this, request, this.#tickMs);
   }
 
   /** Registers a waiter; returns a function that removes it (on timeout or cancellation). */

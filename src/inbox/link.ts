@@ -34,7 +34,7 @@ const DEFAULT_SUPERSEDE_RETRY_S = 5;
 /**
  * Who we are on Band and our one socket to it: identifies the agent (retrying while Band is unreachable),
  * opens the socket, keeps the topics we want joined across sockets, and turns frames into typed events.
- * While another process holds the agent's socket it stands by (DESIGN.md guarantee 5): a fresh socket with
+ * While another process holds the agent's socket it stands by (docs/delivery.md guarantee 5): a fresh socket with
  * on_conflict=reject now and then, until one is accepted; a supersede lands in the same standby.
  */
 export class BandLink {

@@ -11,7 +11,7 @@ export interface LoopHold {
 }
 
 /**
- * The loop guard (DESIGN.md guarantee 12): two agents answering each other can loop forever. Per room it counts the
+ * The loop guard (docs/delivery.md guarantee 12): two agents answering each other can loop forever. Per room it counts the
  * messages addressed to us from agents (sender type `Agent`) since the last one from a person (`User`); past
  * `limit` the room is held like Band's stop (queued here, never handed out or pushed, unclaimed on Band). A
  * person's message there, or Band's `play`, releases it, and the held messages go out in order before it.

@@ -12,7 +12,7 @@ export interface ResyncOptions {
 }
 
 /**
- * Idle resync (DESIGN.md guarantee 11): a push Band never sent, or a message released elsewhere, is found without
+ * Idle resync (docs/delivery.md guarantee 11): a push Band never sent, or a message released elsewhere, is found without
  * waiting for a reconnect. After `idleMs` without a push, one sweep re-reads the rooms one at a time, at most one
  * room per second (a room with nothing new costs one request), continuing where the last sweep stopped. A push
  * ends the sweep (deliveries are flowing), and the next sweep waits for another idle interval. So an agent in R

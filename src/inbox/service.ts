@@ -33,7 +33,7 @@ export interface LiveServiceOptions {
   reconnect?: { baseMs: number; maxMs: number };
   /** How often a blocked wait reports progress. */
   tickMs?: number;
-  /** Standby, resync, loop guard and claim timeout (DESIGN.md guarantees 5, 11, 12, 13). */
+  /** Standby, resync, loop guard and claim timeout (docs/delivery.md guarantees 5, 11, 12, 13). */
   delivery?: Partial<DeliverySettings>;
 }
 
@@ -247,7 +247,7 @@ export class LiveService implements LiveInbox {
 
   /**
    * A REST call succeeded on the agent's key: a message, an event or an activity report in a chat is the agent at
-   * work there, so its hand-outs in that chat are not redelivered meanwhile (DESIGN.md guarantee 13).
+   * work there, so its hand-outs in that chat are not redelivered meanwhile (docs/delivery.md guarantee 13).
    */
   noteCall(operation: string, path: Record<string, string | number> | undefined): void {
     if (ACTIVITY_OPERATIONS.has(operation) && path?.chat_id !== undefined) this.#claims.touch(String(path.chat_id));

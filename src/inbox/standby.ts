@@ -12,7 +12,7 @@ export interface StandbyState {
 }
 
 /**
- * Standing by while another process holds the agent's one socket (DESIGN.md guarantee 5): one timer that tries
+ * Standing by while another process holds the agent's one socket (docs/delivery.md guarantee 5): one timer that tries
  * again with backoff capped at `maxMs` (BAND_STANDBY_SECONDS), never sooner than a supersede's `retry_after`.
  * The attempt itself is the caller's (a fresh socket with on_conflict=reject), so the holder is never fought.
  */

@@ -1,5 +1,5 @@
 /**
- * Two real processes with one key (DESIGN.md guarantee 5): the built server twice against the fake Band. The
+ * Two real processes with one key (docs/delivery.md guarantee 5): the built server twice against the fake Band. The
  * second stands by; when the first dies (SIGKILL) or exits cleanly, the second takes over within
  * BAND_STANDBY_SECONDS and delivers every message posted meanwhile, exactly once, without ever superseding.
  */

@@ -1,4 +1,4 @@
-/** The visibility timeout (DESIGN.md guarantee 13): nothing stays in flight forever, unless the agent works on it. */
+/** The visibility timeout (docs/delivery.md guarantee 13): nothing stays in flight forever, unless the agent works on it. */
 import { describe, expect, it } from "vitest";
 import type { FakeBand } from "../fake-band/index.js";
 import { call, untilJoined, useFakeBand, waitFor, type Connected } from "../helpers/harness.js";

@@ -1,4 +1,4 @@
-/** The loop guard (DESIGN.md guarantee 12): two agents answering each other are stopped, and nothing is lost. */
+/** The loop guard (docs/delivery.md guarantee 12): two agents answering each other are stopped, and nothing is lost. */
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeBand } from "../fake-band/index.js";
 import { call, untilJoined, useFakeBand, type Connected } from "../helpers/harness.js";

@@ -1,4 +1,4 @@
-/** Idle resync (DESIGN.md guarantee 11): what no push brought is found while connected, at a bounded cost. */
+/** Idle resync (docs/delivery.md guarantee 11): what no push brought is found while connected, at a bounded cost. */
 import { describe, expect, it } from "vitest";
 import type { FakeBand } from "../fake-band/index.js";
 import { call, untilJoined, useFakeBand, waitFor } from "../helpers/harness.js";

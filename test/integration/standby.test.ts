@@ -1,4 +1,4 @@
-/** Two servers with one key (DESIGN.md guarantee 5): one serves, the other stands by and takes over, never superseding. */
+/** Two servers with one key (docs/delivery.md guarantee 5): one serves, the other stands by and takes over, never superseding. */
 import { describe, expect, it } from "vitest";
 import type { FakeBand } from "../fake-band/index.js";
 import { call, untilJoined, useFakeBand, waitFor, type Connected } from "../helpers/harness.js";

@@ -1,0 +1,40 @@
+import type { Handout, Inbox } from "./inbox.js";
+import type { WaitOptions } from "./live.js";
+
+/**
+ * Hands out what is queued, or blocks until something arrives, the timeout passes, the signal aborts or Band
+ * interrupts. Progress ticks every `tickMs` while blocked, when `onTick` is given.
+ */
+export function blockingWait(inbox: Inbox, request: WaitOptions, tickMs: number): Promise<Handout> {
+  const { signal } = request;
+  if (signal.aborted) return Promise.resolve({ messages: [], timed_out: false });
+  const ready = inbox.take(request.max, request.chatId, request.accept);
+  if (ready.length > 0 || request.timeoutMs <= 0) return Promise.resolve({ messages: ready, timed_out: ready.length === 0 });
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const finish = (handout: Handout) => {
+      clearTimeout(timer);
+      clearInterval(ticker);
+      signal.removeEventListener("abort", onAbort);
+      resolve(handout);
+    };
+    const remove = inbox.addWaiter({
+      ...(request.chatId !== undefined ? { chatId: request.chatId } : {}),
+      max: request.max,
+      ...(request.accept ? { accept: request.accept } : {}),
+      deliver: (messages, interrupted) => {
+        // A request cancelled at the same moment must not swallow messages: they go back to the queue.
+        if (signal.aborted) {
+          inbox.requeue(messages);
+          return finish({ messages: [], timed_out: false });
+        }
+        finish({ messages, timed_out: false, ...(interrupted ? { interrupted: true as const } : {}) });
+      },
+    });
+    const timer = setTimeout(() => remove() && finish({ messages: [], timed_out: true }), request.timeoutMs);
+    const onTick = request.onTick;
+    const ticker = onTick ? setInterval(() => onTick(Date.now() - started), Math.min(tickMs, request.timeoutMs)) : undefined;
+    const onAbort = () => remove() && finish({ messages: [], timed_out: false });
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -34,6 +34,8 @@ export interface AppOptions {
   socket?: { heartbeatIntervalMs?: number; reconnect?: { baseMs: number; maxMs: number } };
   /** How often a blocked wait reports progress (tests use a short tick). */
   tickMs?: number;
+  /** Between two rooms of an idle resync sweep (tests use a short pace; the default is the cost bound, 1 s). */
+  resyncPaceMs?: number;
   /** A connection pool shared with other apps (the hub's agents); its owner closes it, not this app. */
   dispatcher?: Dispatcher;
 }
@@ -62,6 +64,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
           delivery: config.delivery,
           ...options.socket,
           ...(options.tickMs ? { tickMs: options.tickMs } : {}),
+          ...(options.resyncPaceMs ? { resyncPaceMs: options.resyncPaceMs } : {}),
         })
       : undefined;
 

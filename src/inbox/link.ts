@@ -118,6 +118,7 @@ export class BandLink {
       ...(options.socketAgent ? { agent: options.socketAgent } : {}),
       ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
       reconnect: options.reconnect,
+      standbyMaxMs: options.standbyMaxMs,
       handlers: {
         onState: (state, detail) => this.#onSocketState(state, detail),
         onJoined: (topic) => {

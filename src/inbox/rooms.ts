@@ -152,7 +152,7 @@ export class Rooms {
     const room = this.#rooms.get(id);
     if (!room || room.state !== "live" || room.draining) return;
     room.state = "syncing";
-    await this.#drain(room);
+    await this.#drain(room, { quiet: true });
   }
 
   /** The socket's room events: rooms appearing and vanishing, their participants, and pushed messages. */
@@ -193,8 +193,12 @@ export class Rooms {
     }
   }
 
-  /** Drains one room's not-yet-processed messages into the inbox, merged in order with pushes held meanwhile. */
-  async #drain(room: Room): Promise<void> {
+  /**
+   * Drains one room's not-yet-processed messages into the inbox, merged in order with pushes held meanwhile.
+   * `quiet` (a resync): participants are read only when something new came, so a quiet room costs one request;
+   * any other drain reads them too, so that later pushes render with handles.
+   */
+  async #drain(room: Room, { quiet = false } = {}): Promise<void> {
     if (room.draining) {
       room.drainAgain = true;
       return;
@@ -207,8 +211,7 @@ export class Rooms {
         const agentId = this.options.agentId()!;
         const isNew = (m: BandMessage) => isForAgent(m, agentId) && !inbox.hasSeen(m.id);
         const backlog = await fetchBacklog(band, room.id, isNew, () => inbox.space, log);
-        // Participants render the new messages: a room with nothing new (most resyncs) costs one request.
-        if (backlog.messages.some(isNew) || room.held.length > 0) await participants.list(room.id).catch(() => []);
+        if (!quiet || backlog.messages.some(isNew) || room.held.length > 0) await participants.list(room.id).catch(() => []);
         const merged = new Map<string, BandMessage>();
         for (const m of [...backlog.messages, ...room.held.splice(0)]) merged.set(m.id, m);
         room.state = "live";

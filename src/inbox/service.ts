@@ -33,6 +33,8 @@ export interface LiveServiceOptions {
   reconnect?: { baseMs: number; maxMs: number };
   /** How often a blocked wait reports progress. */
   tickMs?: number;
+  /** Between two rooms of a resync sweep (the cost bound's 1 s unless a test says otherwise). */
+  resyncPaceMs?: number;
   /** Standby, resync, loop guard and claim timeout (docs/delivery.md guarantees 5, 11, 12, 13). */
   delivery?: Partial<DeliverySettings>;
 }
@@ -119,6 +121,7 @@ export class LiveService implements LiveInbox {
     });
     this.#resync = new Resync({
       idleMs: delivery.resyncSeconds * 1000,
+      ...(options.resyncPaceMs ? { paceMs: options.resyncPaceMs } : {}),
       rooms: () => this.#rooms.ids(),
       check: (id) => this.#rooms.resync(id),
     });

@@ -25,6 +25,8 @@ export interface BandSocketOptions {
   agent?: HttpAgent;
   heartbeatIntervalMs?: number;
   reconnect?: { baseMs: number; maxMs: number };
+  /** After a 409 (another socket holds the agent), reconnects wait at most this long (BAND_STANDBY_SECONDS). */
+  standbyMaxMs?: number;
 }
 
 interface Refusal {
@@ -84,7 +86,8 @@ export class BandSocket {
       timeout: 10_000,
       reconnectAfterMs: (tries: number) => {
         const retryAfter = this.#refusal?.retryAfterMs;
-        return retryAfter ?? backoff(tries, reconnect.baseMs, reconnect.maxMs);
+        const maxMs = this.#refusal?.status === 409 ? Math.min(reconnect.maxMs, options.standbyMaxMs ?? reconnect.maxMs) : reconnect.maxMs;
+        return retryAfter ?? backoff(tries, reconnect.baseMs, maxMs);
       },
       rejoinAfterMs: (tries: number) => backoff(tries, reconnect.baseMs, reconnect.maxMs),
       decode: (raw: unknown, callback: (decoded: unknown) => void) => {

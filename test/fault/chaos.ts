@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import WebSocket from "ws";
 import type { FakeBand } from "../fake-band/index.js";
 import { seededRandom } from "../fake-band/faults.js";
 
@@ -36,6 +37,13 @@ export interface ChaosPlan {
   supersedes: number;
   /** Ticks during which some backlog listings answer a cursor that repeats, so drains fail and are retried. */
   cursorLoops: number;
+  /** The share of message_created pushes Band never sends (the idle resync and reconnect drains find them). */
+  pushDropShare: number;
+  /**
+   * Another socket with the agent's key taking the slot while the server's socket is down (the server's dropped
+   * first), held for a few ticks, then closed: the server must stand by and take over, never supersede it.
+   */
+  intruders: number;
 }
 
 export interface ChaosRun {
@@ -45,6 +53,7 @@ export interface ChaosRun {
   /** What happened at which tick, for failure messages. */
   log: string[];
   restFailures: number;
+  droppedPushes: number;
 }
 
 type Action = (tick: number) => void | Promise<void>;
@@ -147,21 +156,22 @@ export async function runChaos(
   };
   for (let i = 0; i < plan.controls; i++) {
     const stopAt = someTick();
+    // A room's event comes as Band's SDKs write it: {scope: "room", room_id} or {scope: "agent", room_id}.
+    const room = random() < 0.5 ? pick(initialRooms) : undefined;
+    const scope = room ? { scope: pick(["room", "agent"]), room_id: room } : {};
     if (random() < 0.3) {
       at(stopAt, (t) => {
-        log.push(`t${t}: agent.control interrupt`);
-        control({ mode: "interrupt" });
+        log.push(`t${t}: agent.control interrupt ${room ? `room ${room} (scope ${scope.scope})` : "agent"}`);
+        control({ mode: "interrupt", ...scope });
       });
       continue;
     }
-    const room = random() < 0.5 ? pick(initialRooms) : undefined;
-    const scope = room ? { scope: "room", room_id: room } : {};
     let stop: Record<string, unknown> | undefined;
     at(stopAt, (t) => {
       const sent = { mode: "stop", ...scope, correlation_id: `chaos-stop-${i}` };
       // Only a stop that reached the socket can be repeated as a duplicate; one never seen would be a new stop.
       if (control(sent)) stop = sent;
-      log.push(`t${t}: agent.control stop ${room ? `room ${room}` : "agent"}${stop ? "" : " (socket down: not sent)"}`);
+      log.push(`t${t}: agent.control stop ${room ? `room ${room} (scope ${scope.scope})` : "agent"}${stop ? "" : " (socket down: not sent)"}`);
     });
     at(Math.min(plan.ticks - 2, stopAt + 1 + int(3)), async (t) => {
       log.push(`t${t}: agent.control play ${room ? `room ${room}` : "agent"}, then the stop again with its old correlation_id`);
@@ -194,6 +204,22 @@ export async function runChaos(
       background.push(sleep(3 * plan.tickMs).then(() => loop.stop()));
     });
   }
+  for (let i = 0; i < plan.intruders; i++) {
+    const from = someTick();
+    let intruder: WebSocket | undefined;
+    at(from, (t) => {
+      log.push(`t${t}: drop, and another socket with the agent's key takes the slot`);
+      drop();
+      intruder = new WebSocket(`${fake.wsUrl}/websocket?vsn=2.0.0&on_conflict=reject&agent_id=${agentId}`, { headers: { "x-api-key": fake.agent.key } });
+      intruder.on("error", () => undefined);
+    });
+    at(Math.min(plan.ticks - 2, from + 2 + int(3)), (t) => {
+      log.push(`t${t}: the other socket goes away`);
+      intruder?.close();
+    });
+  }
+  const dropping = plan.pushDropShare > 0 ? seededRandom(seed ^ 0x68e31da4) : undefined;
+  if (dropping) fake.socket.dropPushes((_agent, _topic, event) => event === "message_created" && dropping() < plan.pushDropShare);
   for (let i = 0; i < plan.crashes; i++) {
     // Crashes are spaced out: each restart has time to connect before the next kill.
     const tick = Math.floor(((i + 1) * plan.ticks) / (plan.crashes + 1)) + int(3) - 1;
@@ -220,8 +246,10 @@ export async function runChaos(
   } finally {
     rest?.stop();
     fake.socket.stallHeartbeats(false);
+    fake.socket.dropPushes(undefined);
   }
-  return { posted, effectiveDrops, log, restFailures: rest?.injected ?? 0 };
+  if (plan.pushDropShare > 0) log.push(`${fake.socket.droppedPushes} pushes never sent`);
+  return { posted, effectiveDrops, log, restFailures: rest?.injected ?? 0, droppedPushes: fake.socket.droppedPushes };
 }
 
 /** `total` split over `ticks`, unevenly, with one burst of about five ticks' worth. */

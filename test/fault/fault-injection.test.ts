@@ -59,7 +59,12 @@ describe(`fault injection (seed ${SEED})`, () => {
   it("in process: every message processed, none twice, through drops, refusals, REST faults, stalls, bad frames and room churn", async () => {
     const { fake, rooms } = await world();
     // Short heartbeats so that a stall trips the client's heartbeat timeout within the run.
-    const c: Connected = await connectInMemory(fake, { BAND_LIVE: "true", BAND_INBOX_CAPACITY: String(CAPACITY) }, { socket: { heartbeatIntervalMs: 200, reconnect: { baseMs: 50, maxMs: 400 } } });
+    // A quick resync, so that pushes Band never sent are found soon after the traffic stops.
+    const c: Connected = await connectInMemory(
+      fake,
+      { BAND_LIVE: "true", BAND_INBOX_CAPACITY: String(CAPACITY), BAND_RESYNC_SECONDS: "1", BAND_STANDBY_SECONDS: "1" },
+      { socket: { heartbeatIntervalMs: 200, reconnect: { baseMs: 50, maxMs: 400 } }, resyncPaceMs: 50 },
+    );
     cleanup.push(() => c.close());
     await waitFor(async () => {
       const s = await c.app.status();
@@ -69,19 +74,22 @@ describe(`fault injection (seed ${SEED})`, () => {
     // This client gives up on one wait in five after a few ms: what those waits were handed must come back.
     const consumer = new Consumer(c.client, { share: 0.2, random: seededRandom(SEED ^ 0x2545f491) }).start();
     const inbox = sampler(async () => (await c.app.status()).inbox, 100);
-    const plan: ChaosPlan = { total: MESSAGES, ticks: 40, tickMs: 100, drops: 4, refusals: 2, stalls: 2, stallMs: 700, badFrames: 12, roomsAdded: 3, roomsLeft: 2, restFailureShare: 0.06, crashes: 0, controls: 4, supersedes: 1, cursorLoops: 1 };
+    const plan: ChaosPlan = { total: MESSAGES, ticks: 40, tickMs: 100, drops: 4, refusals: 2, stalls: 2, stallMs: 700, badFrames: 12, roomsAdded: 3, roomsLeft: 2, restFailureShare: 0.06, crashes: 0, controls: 6, supersedes: 1, cursorLoops: 1, pushDropShare: 0.05, intruders: 2 };
     const run = await runChaos(fake, SEED, plan, rooms);
     await waitFor(() => unprocessedCount(fake, run.posted) === 0, "every message processed", 25_000).catch(() => undefined);
     await consumer.stop();
     inbox.stop();
 
     const status = await c.app.status();
-    process.stdout.write(`in-process fault run (seed ${SEED}): ${run.effectiveDrops} drops, ${status.reconnects} reconnects, ${run.restFailures} REST faults, ${status.inbox.dropped} overflowed, ${consumer.abandonedWaits} waits abandoned\n`);
+    process.stdout.write(`in-process fault run (seed ${SEED}): ${run.effectiveDrops} drops, ${status.reconnects} reconnects, ${run.restFailures} REST faults, ${run.droppedPushes} pushes never sent, ${status.inbox.dropped} overflowed, ${consumer.abandonedWaits} waits abandoned\n`);
     const problems = deliveryProblems(fake, run.posted, [{ consumer, requestsFrom: 0 }]);
     expectNoProblems(fake, problems, run, [`status ${JSON.stringify(status)}`, ...consumer.errors.slice(0, 5)]);
     expect(run.posted).toHaveLength(MESSAGES);
     expect(run.restFailures, "REST faults were injected").toBeGreaterThan(0);
     expect(consumer.abandonedWaits, "waits were abandoned").toBeGreaterThan(0);
+    expect(run.droppedPushes, "pushes were never sent").toBeGreaterThan(0);
+    // The other socket with the same key was refused or kept, never pushed out: no supersede was ever needed.
+    expect(fake.socket.upgrades.every((u) => u.query.on_conflict === "reject")).toBe(true);
     // Bounded: the inbox never held more than its capacity, and nothing is left queued or claimed.
     expect(inbox.values.length, "inbox samples taken").toBeGreaterThan(0);
     expect(Math.max(...inbox.values.map((v) => v.pending))).toBeLessThanOrEqual(CAPACITY);
@@ -102,7 +110,7 @@ describe(`fault injection (seed ${SEED})`, () => {
       const transport = new StdioClientTransport({
         command: process.execPath,
         args: [CLI],
-        env: { PATH: process.env.PATH ?? "", BAND_API_KEY: fake.agent.key, BAND_BASE_URL: fake.url, BAND_WS_URL: fake.wsUrl, BAND_INBOX_CAPACITY: String(CAPACITY), BAND_LOG_LEVEL: "warn" },
+        env: { PATH: process.env.PATH ?? "", BAND_API_KEY: fake.agent.key, BAND_BASE_URL: fake.url, BAND_WS_URL: fake.wsUrl, BAND_INBOX_CAPACITY: String(CAPACITY), BAND_LOG_LEVEL: "warn", BAND_STANDBY_SECONDS: "1" },
         stderr: "pipe",
       });
       // Drained continuously: a full stderr pipe would block the server.
@@ -139,7 +147,8 @@ describe(`fault injection (seed ${SEED})`, () => {
     }, "connected to every room", 10_000);
     const memory = sampler(() => rssMb(current().pid), 200);
     // The bin heartbeats every 30 s, so no stalls here (the in-process test covers them); crashes instead.
-    const plan: ChaosPlan = { total: MESSAGES, ticks: 40, tickMs: 100, drops: 3, refusals: 2, stalls: 0, stallMs: 0, badFrames: 12, roomsAdded: 3, roomsLeft: 2, restFailureShare: 0.04, crashes: 2, controls: 3, supersedes: 1, cursorLoops: 1 };
+    // No dropped pushes here: the bin's resync sweeps one room per second, too slow for this run's budget.
+    const plan: ChaosPlan = { total: MESSAGES, ticks: 40, tickMs: 100, drops: 3, refusals: 2, stalls: 0, stallMs: 0, badFrames: 12, roomsAdded: 3, roomsLeft: 2, restFailureShare: 0.04, crashes: 2, controls: 4, supersedes: 1, cursorLoops: 1, pushDropShare: 0, intruders: 1 };
     const run = await runChaos(fake, SEED, plan, rooms, crash);
     await waitFor(() => unprocessedCount(fake, run.posted) === 0, "every message processed", 30_000).catch(() => undefined);
     await current().consumer.stop();

@@ -150,9 +150,10 @@ export async function runChaos(
   const controlTopic = `agent_control:${agentId}`;
   const control = (payload: Record<string, unknown>) =>
     fake.socket.push(agentId, controlTopic, "agent.control", { agent_id: agentId, scope: "agent", correlation_id: `chaos-${++controls}`, ...payload });
-  // Band does not replay control events to a socket that was down: a play it never saw would pause for good.
-  const whenJoined = async () => {
-    for (let waited = 0; waited < 5_000 && !fake.socket.isJoined(agentId, controlTopic); waited += 20) await sleep(20);
+  // Band does not replay control events to a socket that was down (or standing by): a play it never saw would
+  // pause for good, so a play is sent again until a socket takes it.
+  const untilDelivered = async (payload: Record<string, unknown>) => {
+    for (let waited = 0; waited < 15_000 && !control(payload); waited += 20) await sleep(20);
   };
   for (let i = 0; i < plan.controls; i++) {
     const stopAt = someTick();
@@ -175,8 +176,7 @@ export async function runChaos(
     });
     at(Math.min(plan.ticks - 2, stopAt + 1 + int(3)), async (t) => {
       log.push(`t${t}: agent.control play ${room ? `room ${room}` : "agent"}, then the stop again with its old correlation_id`);
-      await whenJoined();
-      control({ mode: "play", ...scope });
+      await untilDelivered({ mode: "play", ...scope });
       if (stop) control(stop);
     });
   }

@@ -11,6 +11,9 @@ const FILES: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/chat.css": { file: "chat.css", type: "text/css; charset=utf-8" },
   "/chat.js": { file: "chat.js", type: "text/javascript; charset=utf-8" },
+  "/favicon.svg": { file: "favicon.svg", type: "image/svg+xml" },
+  // Asked for by browsers and tools that never read the page's <link rel="icon">.
+  "/favicon.ico": { file: "favicon.svg", type: "image/svg+xml" },
 };
 
 const HEADERS = {

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRestHandler, type RestHooks } from "./rest.js";
-import { BandSocketServer } from "./socket.js";
+import { BandSocketServer, type SocketServerOptions } from "./socket.js";
 import { BandStore, type ActorRecord, type Role } from "./store.js";
 
 export interface Actor {
@@ -32,13 +32,13 @@ export interface BandOptions {
   host?: string;
   /** Default 0 (a free port). A list: the first of them that is free (EADDRINUSE from the last when none is). */
   port?: number | readonly number[];
-  /** Passed to the BandSocketServer: a shorter idle timeout for heartbeat tests, a log sink. */
-  socket?: { idleTimeoutMs?: number; log?: (line: string) => void; record?: boolean };
+  /** Passed to the BandSocketServer: a shorter idle timeout for heartbeat tests, a log sink, who is connected. */
+  socket?: Pick<SocketServerOptions, "idleTimeoutMs" | "log" | "record" | "onConnection">;
   rest?: RestHooks;
   /** Refuse new messages past this many (507); unbounded by default. */
   maxMessages?: number;
   /** Routes outside `/api/`, served before Band's (the sandbox's web chat and control API). */
-  extraRoutes?: (store: BandStore) => ExtraRoutes;
+  extraRoutes?: (store: BandStore, socket: BandSocketServer) => ExtraRoutes;
 }
 
 export interface Band {
@@ -103,7 +103,7 @@ export async function startBand(options: BandOptions = {}): Promise<Band> {
   const store = new BandStore((agentId, topic, event, payload) => void socket.push(agentId, topic, event, payload), { maxMessages: options.maxMessages });
 
   const rest = createRestHandler(store, options.rest);
-  const extra = options.extraRoutes?.(store);
+  const extra = options.extraRoutes?.(store, socket);
   const server = createServer((req, res) => {
     if (extra && !(req.url ?? "/").startsWith("/api/") && extra(req, res)) return;
     rest(req, res);

@@ -10,7 +10,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { rebindingProblem } from "../http/security.js";
 import { serveAsset } from "./assets.js";
 import { BandFailure } from "./errors.js";
+import { CONTROL_MODES, type AgentControls, type ControlMode } from "./agent-control.js";
 import type { ChatFeed } from "./feed.js";
+import type { Presence } from "./presence.js";
 import { validateMessage } from "./mentions.js";
 import type { ActorRecord, BandStore } from "./store.js";
 import type { Demo } from "./demo.js";
@@ -83,7 +85,17 @@ const text = (body: Json, name: string, required: boolean): string | undefined =
 /** Where the world is kept, and why the last save failed if it did: the page says both. */
 export type StorageReport = () => { storage: WorldStorage; problem: string | undefined };
 
-export function controlRoutes(store: BandStore, feed: ChatFeed, demo: Demo, kept: StorageReport): (req: IncomingMessage, res: ServerResponse) => boolean {
+/** What the control API reads and drives. */
+export interface SandboxParts {
+  store: BandStore;
+  feed: ChatFeed;
+  demo: Demo;
+  presence: Presence;
+  controls: AgentControls;
+  kept: StorageReport;
+}
+
+export function controlRoutes({ store, feed, demo, presence, controls, kept }: SandboxParts): (req: IncomingMessage, res: ServerResponse) => boolean {
   /** A person (or the agent) by id or handle. */
   const actorNamed = (name: string, field: string): ActorRecord => {
     const actor = store.actor(name) ?? store.actorByHandle(name);
@@ -101,7 +113,7 @@ export function controlRoutes(store: BandStore, feed: ChatFeed, demo: Demo, kept
     {
       method: "GET",
       path: /^\/world$/,
-      run: (_m, _req, res) => reply(res, 200, { world: worldView(demo, kept()), agent: personView(demo.agent), people: demo.people.map(personView), rooms: rooms() }),
+      run: (_m, _req, res) => reply(res, 200, { world: worldView(demo, kept()), agent: personView(demo.agent), people: demo.people.map(personView), online: presence.online(), paused: controls.paused(demo.agent.id), rooms: rooms() }),
     },
     { method: "GET", path: /^\/rooms$/, run: (_m, _req, res) => reply(res, 200, { rooms: rooms() }) },
     {
@@ -163,6 +175,24 @@ export function controlRoutes(store: BandStore, feed: ChatFeed, demo: Demo, kept
         const message = store.messagesById.get(id!);
         if (!message) throw new ControlError(404, "message_not_found", `No message ${JSON.stringify(id)}.`);
         reply(res, 200, messageView(store, message));
+      },
+    },
+    {
+      method: "POST",
+      path: /^\/agents\/([^/]+)\/control$/,
+      async run([id], req, res) {
+        const body = await readJson(req);
+        const agent = actorNamed(id!, "agent");
+        const { mode, room_id: roomId } = body;
+        if (agent.type !== "Agent") throw new ControlError(422, "not_an_agent", `${agent.handle} is a person; controls are for agents.`);
+        if (!CONTROL_MODES.includes(mode as ControlMode)) throw new ControlError(422, "invalid", `"mode" must be one of ${CONTROL_MODES.join(", ")}.`);
+        if (roomId !== undefined && roomId !== null && (typeof roomId !== "string" || !roomNamed(roomId).participants.has(agent.id))) {
+          throw new ControlError(422, "invalid", `"room_id" must name a room ${agent.handle} is in, or be left out for every room.`);
+        }
+        const reason = text(body, "reason", false)?.slice(0, 200);
+        const outcome = controls.send(agent.id, mode as ControlMode, roomId ?? undefined, reason);
+        if (!outcome.sent) throw new ControlError(409, "agent_offline", `Nothing is connected as ${agent.handle} to receive it (no socket on its agent_control topic): nothing was sent.`);
+        reply(res, 202, { agent_id: agent.id, mode, room_id: roomId ?? null, correlation_id: outcome.correlationId, paused: outcome.paused });
       },
     },
     { method: "GET", path: /^\/events$/, run: (_m, req, res) => feed.subscribe(req, res) },

@@ -1,9 +1,11 @@
 /**
  * The web chat's live view: changes in the world as Server-Sent Events (`GET /sandbox/api/events`), and each
- * room's "working…" agents. An agent counts as working while it holds a message in `processing`, or for
- * `activityTtlMs` after it reported `{working: true}` (Band expires the indicator itself, PROTOCOL.md §7).
+ * room's "working…" agents. An agent counts as working while its socket is connected and it holds a message in
+ * `processing`, or for `activityTtlMs` after it reported `{working: true}` (Band expires the indicator itself,
+ * PROTOCOL.md §7). An agent whose socket is gone works on nothing: the page shows it offline instead.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Presence } from "./presence.js";
 import type { BandStore, StoreChange } from "./store.js";
 import { messageView, personView, roomView, type PersonView } from "./views.js";
 
@@ -21,6 +23,7 @@ const key = (roomId: string, agentId: string): Key => `${roomId} ${agentId}`;
 
 export class ChatFeed {
   readonly #store: BandStore;
+  readonly #presence: Presence;
   readonly #clients = new Set<ServerResponse>();
   /** Reported activity per room and agent, expiring. */
   readonly #reported = new Map<Key, NodeJS.Timeout>();
@@ -29,13 +32,14 @@ export class ChatFeed {
   readonly #ttl: number;
   readonly #maxClients: number;
   readonly #keepAlive: NodeJS.Timeout;
-  readonly #unwatch: () => void;
+  readonly #unwatch: (() => void)[];
 
-  constructor(store: BandStore, options: FeedOptions = {}) {
+  constructor(store: BandStore, presence: Presence, options: FeedOptions = {}) {
     this.#store = store;
+    this.#presence = presence;
     this.#ttl = options.activityTtlMs ?? 10_000;
     this.#maxClients = options.maxClients ?? 32;
-    this.#unwatch = store.watch((change) => this.#onChange(change));
+    this.#unwatch = [store.watch((change) => this.#onChange(change)), presence.watch((agentId, online) => this.#onPresence(agentId, online))];
     this.#keepAlive = setInterval(() => this.#write(": keep-alive\n\n"), options.keepAliveMs ?? 15_000);
     this.#keepAlive.unref();
   }
@@ -48,7 +52,8 @@ export class ChatFeed {
     for (const actorId of room.participants.keys()) {
       const k = key(roomId, actorId);
       const actor = this.#store.actor(actorId);
-      if (actor && (this.#reported.has(k) || (this.#processing.get(k)?.size ?? 0) > 0)) agents.push(personView(actor));
+      const busy = this.#reported.has(k) || (this.#processing.get(k)?.size ?? 0) > 0;
+      if (actor && busy && this.#presence.isOnline(actorId)) agents.push(personView(actor));
     }
     return agents;
   }
@@ -67,7 +72,7 @@ export class ChatFeed {
   }
 
   close(): void {
-    this.#unwatch();
+    for (const unwatch of this.#unwatch) unwatch();
     clearInterval(this.#keepAlive);
     for (const timer of this.#reported.values()) clearTimeout(timer);
     this.#reported.clear();
@@ -112,6 +117,16 @@ export class ChatFeed {
         this.#send("room", room ? roomView(this.#store, room) : { id: change.roomId, deleted: true });
       }
     }
+  }
+
+  #onPresence(agentId: string, online: boolean): void {
+    this.#send("presence", { agent_id: agentId, online });
+    for (const roomId of this.#store.roomsOf(agentId)) this.#sendWorking(roomId);
+  }
+
+  /** Tells every open page something that is not a change in the store (the agent controls' paused state). */
+  announce(event: string, data: unknown): void {
+    this.#send(event, data);
   }
 
   #sendWorking(roomId: string): void {

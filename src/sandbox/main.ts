@@ -4,9 +4,11 @@
  * cold start never pays for it.
  */
 import { startBand } from "./band.js";
+import { AgentControls } from "./agent-control.js";
 import { controlRoutes } from "./control.js";
 import type { Demo } from "./demo.js";
 import { ChatFeed, type FeedOptions } from "./feed.js";
+import { Presence } from "./presence.js";
 import { openWorld, saveOnChange, type WorldStorage } from "./world-file.js";
 
 export { sandboxDir } from "./world-file.js";
@@ -59,19 +61,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let kept: ReturnType<typeof openWorld> | undefined;
   let saver: ReturnType<typeof saveOnChange> | undefined;
   const ports = options.port ?? Array.from({ length: PORTS_TRIED }, (_, i) => DEFAULT_SANDBOX_PORT + i);
+  const presence = new Presence();
   let band;
   try {
     band = await startBand({
       port: ports,
       // Runs for hours: keep no per-frame records.
-      socket: { record: false },
+      socket: { record: false, onConnection: (agentId, connected) => presence.set(agentId, connected) },
       maxMessages: options.maxMessages ?? MAX_MESSAGES,
-      extraRoutes: (store) => {
+      extraRoutes: (store, socket) => {
         kept = openWorld(store, options.dir);
         saver = saveOnChange(store, kept);
-        feed = new ChatFeed(store, options.feed);
+        const live = (feed = new ChatFeed(store, presence, options.feed));
+        const controls = new AgentControls(socket.push.bind(socket), (agentId, paused) => live.announce("control", { agent_id: agentId, paused }));
         const storage = kept.storage;
-        return controlRoutes(store, feed, kept.demo, () => ({ storage, problem: saver?.problem() }));
+        return controlRoutes({ store, feed, demo: kept.demo, presence, controls, kept: () => ({ storage, problem: saver?.problem() }) });
       },
     });
   } catch (error) {

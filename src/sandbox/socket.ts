@@ -7,9 +7,10 @@
  *   path (404) → scripted refusals (refuseUpgrades) → API key (403) → on_conflict value (400)
  *   → vsn (accepted, then closed with 1011) → one live socket per agent (409 with reject, else supersede).
  */
-import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
+import { firstHeader, isFrame, isSendableCloseCode, parse, rawText, refuse, type Frame } from "./socket-wire.js";
 
 export const SOCKET_PATH = "/api/v1/socket/websocket";
 
@@ -31,6 +32,8 @@ export interface SocketServerOptions {
   log?: (line: string) => void;
   /** Keep `frames` and `upgrades` (default true, for assertions); a long-running sandbox turns this off. */
   record?: boolean;
+  /** An agent's socket came (true) or went (false): the sandbox's web chat shows who is online. */
+  onConnection?: (agentId: string, connected: boolean) => void;
 }
 
 export type RefusalStatus = 400 | 409 | 429 | 503;
@@ -52,9 +55,6 @@ export interface UpgradeRecord {
   /** 101 when the upgrade was accepted (including the vsn → 1011 case), else the HTTP status sent. */
   status: number;
 }
-
-/** A v2 frame: [join_ref, ref, topic, event, payload]. */
-type Frame = [string | null, string | null, string, string, unknown];
 
 interface Connection {
   ws: WebSocket;
@@ -257,6 +257,7 @@ export class BandSocketServer {
   private accept(ws: WebSocket, agentId: string): void {
     const conn: Connection = { ws, agentId, joins: new Map(), idle: undefined };
     this.live.set(agentId, conn);
+    this.options.onConnection?.(agentId, true);
     this.touch(conn);
     ws.on("message", (data, isBinary) => {
       this.touch(conn);
@@ -273,7 +274,9 @@ export class BandSocketServer {
   /** Forgets a connection at once (even while its close handshake is still running), so it no longer counts as live. */
   private release(conn: Connection): void {
     clearTimeout(conn.idle);
-    if (this.live.get(conn.agentId) === conn) this.live.delete(conn.agentId);
+    if (this.live.get(conn.agentId) !== conn) return;
+    this.live.delete(conn.agentId);
+    this.options.onConnection?.(conn.agentId, false);
   }
 
   /** Restarts the idle timer; any client traffic counts, heartbeats included. */
@@ -348,53 +351,4 @@ export class BandSocketServer {
   private log(line: string): void {
     this.options.log?.(`[band socket] ${line}`);
   }
-}
-
-// ---- helpers ----------------------------------------------------------------------------------------------------
-
-/** Answers an upgrade with a plain HTTP response carrying Band's error envelope, then closes the connection. */
-function refuse(socket: Duplex, status: number, error: { code: string; message: string }, retryAfter?: number): void {
-  const body = JSON.stringify({ error: retryAfter === undefined ? error : { ...error, retry_after: retryAfter } });
-  const headers = [
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}`,
-    "Connection: close",
-    "Content-Type: application/json",
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    ...(retryAfter === undefined ? [] : [`Retry-After: ${retryAfter}`]),
-  ];
-  socket.once("finish", () => socket.destroy());
-  socket.end(`${headers.join("\r\n")}\r\n\r\n${body}`);
-}
-
-function isFrame(value: unknown): value is Frame {
-  return (
-    Array.isArray(value) &&
-    value.length === 5 &&
-    (value[0] === null || typeof value[0] === "string") &&
-    (value[1] === null || typeof value[1] === "string") &&
-    typeof value[2] === "string" &&
-    typeof value[3] === "string"
-  );
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
-  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString("utf8");
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Codes a close frame may carry (RFC 6455 §7.4); 1005/1006 etc. only describe closes, so those terminate. */
-function isSendableCloseCode(code: number): boolean {
-  return (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999);
 }

@@ -2,6 +2,7 @@
  * What the web chat and the control API show of the world: rooms, and messages with each mentioned agent's
  * processing state. One projection for both, so what a CI script asserts is what a person sees.
  */
+import { renderMarkdown } from "./markdown.js";
 import { handleOf, TYPED_HANDLE } from "./references.js";
 import type { ActorRecord, BandStore, MessageRecord, RoomRecord } from "./store.js";
 
@@ -20,6 +21,8 @@ export interface MessageView {
   sender: PersonView;
   /** The text with Band's `@[[id]]` tokens rendered as `@handle`. */
   content: string;
+  /** `content` as HTML from its markdown, raw HTML off (markdown.ts): what the web chat shows. */
+  html: string;
   message_type: string;
   mentions: { id: string; handle: string; name: string }[];
   created_at: string;
@@ -72,11 +75,13 @@ export function messageView(store: BandStore, message: MessageRecord): MessageVi
       ...(delivery?.status === "failed" && last?.error !== undefined ? { error: last.error } : {}),
     });
   }
+  const content = renderMentions(store, message.content);
   return {
     id: message.id,
     room_id: message.roomId,
     sender: sender ? personView(sender) : { id: message.senderId, name: message.senderName, handle: "", type: message.senderType },
-    content: renderMentions(store, message.content),
+    content,
+    html: renderMarkdown(message, content),
     message_type: message.messageType,
     mentions: message.mentions.map(({ id, handle, name }) => ({ id, handle, name })),
     created_at: message.insertedAt,

@@ -3,52 +3,31 @@
  * `band-mcp-server --sandbox` over stdio with the SDK's client: what a person types in the page reaches the
  * MCP client, and the client's reply, the message's state and the working indicator come back to the page.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserAvailable, launchBrowser, PATIENCE } from "../helpers/browser.js";
 import { waitFor } from "../helpers/harness.js";
 import { spawnSandboxServer, type SandboxSession } from "../helpers/sandbox.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Kept after the run (gitignored), for a person to look at. */
 const ARTIFACTS = join(import.meta.dirname, "../../test-artifacts");
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
-/** Waits for the page to catch up; generous, because a shared 2-core machine can be slow to render. */
-const PATIENCE = { timeout: 10_000 };
-
-const available = existsSync(CHROMIUM);
-// .ci/run installs chromium and sets this: there, a missing browser is a failure, not a skip.
-if (!available && process.env.REQUIRE_BROWSER_TESTS) throw new Error(`REQUIRE_BROWSER_TESTS is set but there is no browser at ${CHROMIUM}`);
-if (!available) console.warn(`browser tests skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-
-describe.skipIf(!available)("the sandbox's web chat in headless chromium", () => {
+describe.skipIf(!browserAvailable)("the sandbox's web chat in headless chromium", () => {
   let session: SandboxSession;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let context: BrowserContext;
-  let profile: string;
 
   beforeAll(async () => {
     session = await spawnSandboxServer();
-    profile = mkdtempSync(join(tmpdir(), "band-chromium-"));
-    // A fresh profile every run; playwright takes the user data dir here rather than as a flag.
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 30_000 });
+    browser = await launchBrowser();
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await session?.client.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it("a person's @mention reaches the MCP client, whose reply and the processed state appear in the page", async () => {
@@ -108,5 +87,25 @@ describe.skipIf(!available)("the sandbox's web chat in headless chromium", () =>
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "web-chat.png"), fullPage: true });
+  }, 60_000);
+
+  it("Band's controls: Stop for every room reaches the connected server (band_status says paused), Play resumes; the page shows it", async () => {
+    const { client, chatUrl } = session;
+    const page = await context.newPage();
+    await page.goto(`${chatUrl}?as=grace`);
+    await page.getByLabel("Room", { exact: true }).selectOption({ label: "Team room" });
+    await expect.poll(() => page.locator("#connection").textContent(), PATIENCE).toBe("Live");
+    const controls = page.getByRole("group", { name: "Band's controls for Assistant (@ada/assistant)" });
+    await controls.getByLabel("for", { exact: true }).selectOption({ label: "every room" });
+    const detail = async () => ((await client.callTool({ name: "band_status", arguments: {} })).structuredContent as { detail?: string }).detail ?? "";
+    expect(await detail()).not.toMatch(/paused/);
+
+    await controls.getByRole("button", { name: "Stop" }).click();
+    await expect.poll(detail, PATIENCE).toMatch(/delivery paused by Band \(agent\.control stop\) until it says play/);
+    await expect.poll(() => page.locator("#paused").textContent(), PATIENCE).toBe("Assistant is stopped in every room: nothing is handed to it until Play.");
+
+    await controls.getByRole("button", { name: "Play" }).click();
+    await expect.poll(detail, PATIENCE).not.toMatch(/paused/);
+    await expect.poll(() => page.locator("#paused").textContent(), PATIENCE).toBe("");
   }, 60_000);
 });

@@ -46,3 +46,25 @@ export async function controlApi(chatUrl: string, path: string, body?: unknown):
   return response.json();
 }
 
+/** The sandbox's event stream (`GET /sandbox/api/events`), parsed into the returned list as events arrive. */
+export function sandboxEvents(baseUrl: string, signal: AbortSignal): { event: string; data: any }[] {
+  const received: { event: string; data: any }[] = [];
+  void fetch(`${baseUrl}/sandbox/api/events`, { signal })
+    .then(async (response) => {
+      const decoder = new TextDecoder();
+      let buffer = "";
+      for await (const chunk of response.body!) {
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) received.push({ event, data: JSON.parse(data) });
+        }
+      }
+    })
+    .catch(() => undefined);
+  return received;
+}

@@ -1,7 +1,9 @@
 import { createServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { startSandbox, type Sandbox } from "../../src/sandbox/main.js";
 import { waitFor } from "../helpers/harness.js";
+import { sandboxEvents } from "../helpers/sandbox.js";
 
 let sandbox: Sandbox;
 const streams: AbortController[] = [];
@@ -36,25 +38,9 @@ async function asAgent(path: string, body?: unknown) {
 
 /** The event stream's events, parsed, as they arrive. */
 function openEvents(): { events: { event: string; data: any }[] } {
-  const received: { event: string; data: any }[] = [];
   const abort = new AbortController();
   streams.push(abort);
-  void fetch(`${sandbox.url}/sandbox/api/events`, { signal: abort.signal }).then(async (response) => {
-    const decoder = new TextDecoder();
-    let buffer = "";
-    for await (const chunk of response.body!) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) received.push({ event, data: JSON.parse(data) });
-      }
-    }
-  }).catch(() => undefined);
-  return { events: received };
+  return { events: sandboxEvents(sandbox.url, abort.signal) };
 }
 
 const teamRoom = async () => ((await control("/rooms")).body.rooms as any[]).find((r) => r.title === "Team room");
@@ -137,6 +123,9 @@ describe("the sandbox's world and control API", () => {
 
   it("streams messages, state changes and the agent's working indicator to the web chat", async () => {
     const room = await teamRoom();
+    // Only a connected agent works (the page shows one with no socket offline); closed with the sandbox.
+    const agentSocket = new WebSocket(`${sandbox.url.replace("http", "ws")}/api/v1/socket/websocket?vsn=2.0.0`, { headers: { "x-api-key": sandbox.agentKey } });
+    await new Promise((resolve) => agentSocket.once("open", resolve));
     const { events } = openEvents();
     await waitFor(async () => {
       // The stream is open once a change reaches it.

@@ -1,5 +1,7 @@
 // The sandbox's web chat: plain DOM, the control API (/sandbox/api) for reads and writes, Server-Sent Events
-// for live updates. Chat text is untrusted: it is only ever set as textContent, never parsed as HTML.
+// for live updates. Chat text is untrusted: names and handles are only ever set as textContent; a message's
+// body is the HTML the sandbox rendered from its markdown with raw HTML off (markdown.ts), so nothing the
+// sender typed becomes markup.
 const API = "/sandbox/api";
 const STATE_LABELS = { unprocessed: "unprocessed", processing: "processing", processed: "processed", failed: "failed" };
 
@@ -10,13 +12,16 @@ const list = el("messages");
 const box = el("message");
 const suggestions = el("mention-list");
 
-const state = { world: undefined, people: [], rooms: new Map(), me: undefined, roomId: undefined, working: new Map(), events: undefined };
+const state = { world: undefined, agent: undefined, paused: { agent: false, rooms: [] }, online: new Set(), people: [], rooms: new Map(), me: undefined, roomId: undefined, working: new Map(), events: undefined };
 
 async function api(path, options = {}) {
-  const response = await fetch(`${API}${path}`, {
-    ...options,
-    headers: options.body ? { "content-type": "application/json" } : {},
-  });
+  let response;
+  try {
+    response = await fetch(`${API}${path}`, { ...options, headers: options.body ? { "content-type": "application/json" } : {} });
+  } catch {
+    // The sandbox stopped (its host closed it) or is restarting: say so, rather than the browser's "Failed to fetch".
+    throw new Error(`The sandbox is not answering (stopped or restarting)${options.method === "POST" ? ": nothing was sent" : ""}. This page reconnects by itself when it is back.`);
+  }
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(body.error?.message ?? `The sandbox answered ${response.status}.`);
   return body;
@@ -76,6 +81,26 @@ function contentNodes(text, mentions) {
   return parts;
 }
 
+/** The message's rendered markdown, with each mention of a participant marked (outside code and links). */
+function contentElement(message) {
+  const content = node("div", "content");
+  content.innerHTML = message.html;
+  const walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  while (walker.nextNode()) if (!walker.currentNode.parentElement.closest("code, a")) texts.push(walker.currentNode);
+  for (const text of texts) {
+    const parts = contentNodes(text.data, message.mentions);
+    if (parts.length > 1) text.replaceWith(...parts);
+  }
+  return content;
+}
+
+/** "processing" is only true while the agent is there to finish it. */
+function stateLabel(s) {
+  const offline = s.state === "processing" && !state.online.has(s.agent_id);
+  return `@${s.handle}: ${STATE_LABELS[s.state] ?? s.state}${offline ? " (agent offline: it resumes when a server reconnects)" : ""}${s.error ? ` (${s.error})` : ""}`;
+}
+
 function messageItem(message) {
   const item = node("li", "message");
   item.dataset.id = message.id;
@@ -89,16 +114,15 @@ function messageItem(message) {
   const time = node("time", "", new Date(message.created_at).toLocaleTimeString());
   time.dateTime = message.created_at;
   meta.append(time);
-  const content = node("p", "content");
-  content.append(...contentNodes(message.content, message.mentions));
-  item.append(meta, content);
+  item.append(meta, contentElement(message));
   if (message.states.length > 0) {
     const states = node("ul", "states");
     states.setAttribute("aria-label", "Processing state");
     for (const s of message.states) {
-      const label = `@${s.handle}: ${STATE_LABELS[s.state] ?? s.state}${s.error ? ` (${s.error})` : ""}`;
-      const badge = node("li", `state state-${s.state}`, label);
+      const badge = node("li", `state state-${s.state}`, stateLabel(s));
       badge.dataset.state = s.state;
+      badge.dataset.agent = s.agent_id;
+      badge.dataset.handle = s.handle;
       states.append(badge);
     }
     item.append(states);
@@ -126,6 +150,7 @@ async function loadRoom() {
   el("participants").textContent = room ? `In this room: ${room.participants.map((p) => `${p.name} (@${p.handle})`).join(", ")}` : "";
   if (list.dataset.room !== room?.id) list.replaceChildren();
   showWorking();
+  showControls();
   if (!room) return;
   const { messages } = await api(`/rooms/${encodeURIComponent(room.id)}/messages`);
   if (room.id !== state.roomId) return;
@@ -149,6 +174,47 @@ async function loadRoom() {
 function showWorking() {
   const agents = state.working.get(state.roomId) ?? [];
   el("working").textContent = agents.length === 0 ? "" : `${agents.map((a) => a.name).join(", ")} ${agents.length === 1 ? "is" : "are"} working…`;
+  const offline = (currentRoom()?.participants ?? []).filter((p) => p.type === "Agent" && !state.online.has(p.id));
+  el("presence").textContent = offline.map((a) => `${a.name} (@${a.handle}) is offline: no MCP server is connected as this agent, so mentions of it wait here until one is.`).join(" ");
+}
+
+// ---- Band's controls for the agent (agent.control over its socket) ---------------------------------------------
+
+function showControls() {
+  const room = currentRoom();
+  const agent = state.agent;
+  const inRoom = Boolean(room && agent && room.participants.some((p) => p.id === agent.id));
+  el("controls").hidden = !inRoom;
+  if (!inRoom) return;
+  el("controls-agent").textContent = `${agent.name} (@${agent.handle})`;
+  const { paused } = state;
+  el("paused").textContent = paused.agent
+    ? `${agent.name} is stopped in every room: nothing is handed to it until Play.`
+    : paused.rooms.includes(room.id)
+      ? `${agent.name} is stopped in this room: nothing from here is handed to it until Play.`
+      : "";
+}
+
+async function sendControl(mode) {
+  const scope = el("control-scope").value;
+  el("compose-error").textContent = "";
+  try {
+    const body = { mode, ...(scope === "room" ? { room_id: state.roomId } : {}) };
+    const sent = await api(`/agents/${encodeURIComponent(state.agent.id)}/control`, { method: "POST", body: JSON.stringify(body) });
+    state.paused = sent.paused;
+    showControls();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+for (const button of document.querySelectorAll("button.control")) button.addEventListener("click", () => void sendControl(button.dataset.mode));
+
+function showPresence() {
+  showWorking();
+  for (const badge of list.querySelectorAll(".state[data-state=processing]")) {
+    badge.textContent = stateLabel({ agent_id: badge.dataset.agent, handle: badge.dataset.handle, state: "processing" });
+  }
 }
 
 // ---- live updates -------------------------------------------------------------------------------------------
@@ -157,15 +223,31 @@ function listen() {
   const events = new EventSource(`${API}/events`);
   state.events = events;
   const status = el("connection");
+  let opened = false;
   events.addEventListener("open", () => {
     status.textContent = "Live";
     status.classList.add("live");
-    // Anything sent while the stream was down is in the room's history.
-    void loadRoom().catch(showError);
+    // Back after the sandbox restarted (or on first open): everything may have moved on meanwhile.
+    void (opened ? reloadWorld() : loadRoom()).catch(showError);
+    opened = true;
   });
   events.addEventListener("error", () => {
-    status.textContent = "Reconnecting…";
+    status.textContent = "Reconnecting… (the sandbox stopped or is restarting)";
     status.classList.remove("live");
+    // A stream the browser gave up on (the address answered something else meanwhile) is opened anew.
+    if (events.readyState === EventSource.CLOSED && state.events === events) setTimeout(listen, 2000);
+  });
+  events.addEventListener("control", (event) => {
+    const { agent_id, paused } = JSON.parse(event.data);
+    if (agent_id !== state.agent?.id) return;
+    state.paused = paused;
+    showControls();
+  });
+  events.addEventListener("presence", (event) => {
+    const { agent_id, online } = JSON.parse(event.data);
+    if (online) state.online.add(agent_id);
+    else state.online.delete(agent_id);
+    showPresence();
   });
   events.addEventListener("message", (event) => showMessage(JSON.parse(event.data)));
   events.addEventListener("working", (event) => {
@@ -303,6 +385,26 @@ roomSelect.addEventListener("change", () => {
 
 // ---- start --------------------------------------------------------------------------------------------------
 
+function applyWorld(world) {
+  state.agent = world.agent;
+  state.paused = world.paused;
+  state.people = world.people;
+  state.online = new Set(world.online);
+  state.rooms = new Map(world.rooms.map((room) => [room.id, room]));
+  state.working = new Map(world.rooms.map((room) => [room.id, room.working]));
+}
+
+/** After a reconnect: people, rooms and presence as they are now; a different world is said so. */
+async function reloadWorld() {
+  const world = await api("/world");
+  showWorld(world, state.world?.id);
+  applyWorld(world);
+  if (!state.people.some((p) => p.id === state.me)) state.me = state.people[0]?.id;
+  fillPeople();
+  fillRooms();
+  await loadRoom();
+}
+
 /** Which sandbox this is; a link made for another one (another port, another data folder) is said so, not followed silently. */
 function showWorld(world, asked) {
   state.world = world.world;
@@ -318,11 +420,7 @@ async function start() {
   const world = await api("/world");
   const params = new URLSearchParams(location.search);
   showWorld(world, params.get("world"));
-  state.people = world.people;
-  for (const room of world.rooms) {
-    state.rooms.set(room.id, room);
-    state.working.set(room.id, room.working);
-  }
+  applyWorld(world);
   const asked = params.get("as");
   state.me = (state.people.find((p) => p.id === asked || p.handle === asked) ?? state.people[0]).id;
   state.roomId = params.get("room") ?? undefined;
@@ -332,6 +430,10 @@ async function start() {
   listen();
 }
 
-start().catch((error) => {
-  el("connection").textContent = `Could not reach the sandbox: ${error.message}`;
-});
+function begin() {
+  start().catch((error) => {
+    el("connection").textContent = `${error.message} Trying again…`;
+    setTimeout(begin, 2000);
+  });
+}
+begin();

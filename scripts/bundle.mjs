@@ -1,12 +1,13 @@
 // Bundles dist/cli.js, and everything it imports (dependencies included), into dist/cli.js itself; likewise the
 // sandbox (dist/sandbox/main.js), which cli.js imports only for `sandbox`/`--sandbox`, by a path esbuild leaves
-// alone, so the plain server never reads it. The sandbox's web chat files are copied beside it as they are.
+// alone, so the plain server never reads it; and HTTP mode's metrics (dist/http/metrics.js, prom-client), loaded
+// the same way. The sandbox's web chat files are copied beside it as they are.
 // Why bundle: on Node 20 most of a cold start is resolving, reading and compiling several hundred ESM and CommonJS
 // files one by one; a single file starts in about half the time (`npm run bench`, cold start → tools/list).
 import { cpSync } from "node:fs";
 import { build } from "esbuild";
 
-for (const entry of ["dist/cli.js", "dist/sandbox/main.js"]) await bundle(entry);
+for (const entry of ["dist/cli.js", "dist/sandbox/main.js", "dist/http/metrics.js"]) await bundle(entry);
 cpSync("src/sandbox/web", "dist/sandbox/web", { recursive: true });
 
 async function bundle(entry) {

@@ -6,7 +6,7 @@ import { runDoctor } from "./doctor.js";
 import { AgentRegistry } from "./hub/registry.js";
 import { createLogger, type Logger } from "./log.js";
 import { startHttpServer, type HttpHandle } from "./http/server.js";
-import { createMcpServer } from "./mcp/server.js";
+import { createMcpServer, toolsOf } from "./mcp/server.js";
 import { BatchedStdioServerTransport } from "./mcp/stdio.js";
 import { HOSTS, selfCommand, setupText, terminalHint, type HostName } from "./setup.js";
 import { VERSION } from "./version.js";
@@ -224,9 +224,11 @@ async function serveStdio(config: Config, log: Logger, options: { sandbox: boole
 
 async function serveHttp(config: Config, log: Logger, where: { host: string; port: number }): Promise<void> {
   const registry = AgentRegistry.create(config, log);
+  const { createMetrics } = await loadMetrics();
+  const metrics = createMetrics(registry.entries().map(([label, app]) => ({ label, app, tools: toolsOf(app).map((t) => t.name) })));
   let http: HttpHandle;
   try {
-    http = await startHttpServer(registry, where);
+    http = await startHttpServer(registry, { ...where, metrics });
   } catch (error) {
     process.stderr.write(`band-mcp-server: ${error instanceof ConfigError ? error.message : listenProblem(error, where)}\n`);
     await registry.close();
@@ -250,6 +252,10 @@ async function serveHttp(config: Config, log: Logger, where: { host: string; por
  * The sandbox is a bundle of its own (dist/sandbox/main.js), imported by a path the bundler leaves alone, so
  * the plain server never loads or parses it.
  */
+/** Likewise the metrics (prom-client): loaded in HTTP mode only, so stdio's cold start never pays for them. */
+const METRICS_ENTRY = "./http/metrics.js";
+const loadMetrics = (): Promise<typeof import("./http/metrics.js")> => import(METRICS_ENTRY);
+
 const SANDBOX_ENTRY = "./sandbox/main.js";
 const loadSandbox = (): Promise<typeof import("./sandbox/main.js")> => import(SANDBOX_ENTRY);
 

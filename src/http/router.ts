@@ -5,6 +5,7 @@ import { HubAuth } from "./auth.js";
 import { agentHealth, agentList, hubHealth } from "./health.js";
 import { decodeSegment, sendJson, sendJsonRpcError, sendRestError } from "./io.js";
 import { serveRest } from "./rest.js";
+import type { HubMetrics } from "./metrics.js";
 import { rebindingProblem } from "./security.js";
 import type { McpSessions } from "./sessions.js";
 
@@ -18,6 +19,8 @@ export interface RouterParts {
   guardRebinding: boolean;
   /** Aborted when the server starts shutting down: new requests are refused, pending sync sends answer. */
   stopping: AbortSignal;
+  /** GET /metrics, when the server has them. */
+  metrics: HubMetrics | undefined;
 }
 
 /** A path's agent label and the rest of the path after `/agents/<label>` (`/mcp` is the default agent's). */
@@ -33,7 +36,7 @@ function route(path: string): { label: string; rest: string } | undefined {
  * auth and the agent grant; then the agent's MCP endpoint or REST surface. MCP endpoints answer errors in
  * JSON-RPC shape, everything else as `{error: {code, message}}`.
  */
-export function createRouter({ registry, auth, sessions, guardRebinding, stopping }: RouterParts): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createRouter({ registry, auth, sessions, guardRebinding, stopping, metrics }: RouterParts): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const unknownAgent = (label: string) => `No agent "${label}" here. Agents: ${registry.labels.join(", ")} (at /agents/<label>/…).`;
 
   return async (req, res) => {
@@ -63,11 +66,17 @@ export function createRouter({ registry, auth, sessions, guardRebinding, stoppin
       res.setHeader("www-authenticate", 'Bearer realm="band-mcp-server"');
       return fail(401, "unauthorized", grant.message);
     }
+    if (path === "/metrics" && read && metrics) {
+      // The same credentials as /mcp; a token or JWT for some agents sees only their series.
+      const text = await metrics.render((label) => HubAuth.allows(grant, label));
+      res.writeHead(200, { "content-type": metrics.contentType, "cache-control": "no-store" });
+      return void res.end(text);
+    }
     if (path === "/agents" && read) {
       const visible = registry.entries().filter(([label]) => HubAuth.allows(grant, label));
       return sendJson(res, 200, await agentList(visible, (label) => sessions.count(label)));
     }
-    if (!target || !app) return fail(404, "not_found", `Not found: ${path}. Paths: /mcp, /agents, /agents/<label>/mcp, /agents/<label>/messages, /agents/<label>/messages/sync, /agents/<label>/chats/<chat_id>/transcript, /health, /agents/<label>/health.`);
+    if (!target || !app) return fail(404, "not_found", `Not found: ${path}. Paths: /mcp, /agents, /agents/<label>/mcp, /agents/<label>/messages, /agents/<label>/messages/sync, /agents/<label>/chats/<chat_id>/transcript, /health, /agents/<label>/health, /metrics.`);
     if (!HubAuth.allows(grant, target.label)) {
       return fail(403, "forbidden", `Forbidden: these credentials are not for agent "${target.label}". Send its BAND_MCP_HTTP_TOKEN_<LABEL>, the global BAND_MCP_HTTP_TOKEN, or a JWT whose "agents" claim lists "${target.label}".`);
     }

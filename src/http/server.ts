@@ -5,6 +5,7 @@ import { AgentRegistry } from "../hub/registry.js";
 import { HubAuth } from "./auth.js";
 import { listen, sendJsonRpcError } from "./io.js";
 import { InFlight } from "./inflight.js";
+import type { HubMetrics } from "./metrics.js";
 import { answerStopping, createRouter } from "./router.js";
 import { assertSafeExposure, isLoopbackHost } from "./security.js";
 import { McpSessions } from "./sessions.js";
@@ -16,6 +17,8 @@ export interface HttpOptions {
   /** A session without requests for this long is closed (default 30 min). */
   idleTimeoutMs?: number;
   maxSessions?: number;
+  /** Served at GET /metrics; their observers see every tool call (src/http/metrics.ts, loaded lazily). */
+  metrics?: HubMetrics;
 }
 
 export interface HttpHandle {
@@ -49,10 +52,15 @@ export async function startHttpServer(target: App | AgentRegistry, options: Http
   const auth = new HubAuth(first.config.http);
   assertSafeExposure(options.host, auth.required);
   const log = first.log;
-  const sessions = new McpSessions(log, { idleMs: options.idleTimeoutMs ?? DEFAULT_IDLE_MS, maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS });
+  const { metrics } = options;
+  const sessions = new McpSessions(log, {
+    idleMs: options.idleTimeoutMs ?? DEFAULT_IDLE_MS,
+    maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
+    ...(metrics ? { toolCalls: metrics.toolCalls } : {}),
+  });
   const stopping = new AbortController();
   const inFlight = new InFlight();
-  const handle = createRouter({ registry, auth, sessions, guardRebinding: isLoopbackHost(options.host), stopping: stopping.signal });
+  const handle = createRouter({ registry, auth, sessions, guardRebinding: isLoopbackHost(options.host), stopping: stopping.signal, metrics });
 
   const http = createServer((req, res) => {
     const done = handle(req, res).catch((error: unknown) => {

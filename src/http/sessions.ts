@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../app.js";
 import { SessionInbox } from "../inbox/session.js";
 import type { Logger } from "../log.js";
+import type { ToolCallObserver } from "../mcp/register.js";
 import { isInitializeBody, openStreamableSession, requestIdsOf, type StreamableSession } from "../mcp/streamable.js";
 import { header, readJson, sendJsonRpcError } from "./io.js";
 
@@ -20,11 +21,13 @@ interface Session {
   closing: boolean;
 }
 
-export interface SessionLimits {
+export interface SessionSettings {
   /** A session without requests for this long is closed. */
   idleMs: number;
   /** Open sessions across all agents. */
   maxSessions: number;
+  /** The observer of an agent's tool calls (metrics). */
+  toolCalls?: (label: string) => ToolCallObserver;
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -39,9 +42,9 @@ export class McpSessions {
 
   constructor(
     private readonly log: Logger,
-    private readonly limits: SessionLimits,
+    private readonly settings: SessionSettings,
   ) {
-    this.#sweeper = setInterval(() => this.#sweep(), Math.max(10, Math.min(limits.idleMs / 2, 60_000)));
+    this.#sweeper = setInterval(() => this.#sweep(), Math.max(10, Math.min(settings.idleMs / 2, 60_000)));
     this.#sweeper.unref();
   }
 
@@ -70,7 +73,7 @@ export class McpSessions {
     }
     if (!isInitializeBody(body.value)) return sendJsonRpcError(res, 400, -32000, "Bad request: no mcp-session-id header; start with an initialize request.");
     if (!(await this.#makeRoom())) {
-      return sendJsonRpcError(res, 503, -32000, `Too many open sessions (${this.limits.maxSessions}), all busy with requests; retry shortly, or close sessions you no longer use (DELETE on the endpoint).`);
+      return sendJsonRpcError(res, 503, -32000, `Too many open sessions (${this.settings.maxSessions}), all busy with requests; retry shortly, or close sessions you no longer use (DELETE on the endpoint).`);
     }
     return this.#open(label, app, req, res, body.value);
   }
@@ -94,7 +97,9 @@ export class McpSessions {
   async #open(label: string, app: App, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const inbox = app.live ? new SessionInbox(app.live, app.agent, app.log) : undefined;
     let session: Session | undefined;
+    const onToolCall = this.settings.toolCalls?.(label);
     const mcp = await openStreamableSession(app, inbox, {
+      ...(onToolCall ? { onToolCall } : {}),
       onInitialized: (id) => {
         session = { id, label, mcp, inbox, lastSeen: Date.now(), posts: 0, closing: false };
         this.#sessions.set(id, session);
@@ -128,18 +133,18 @@ export class McpSessions {
    * is busy is the newcomer refused.
    */
   async #makeRoom(): Promise<boolean> {
-    if (this.#sessions.size < this.limits.maxSessions) return true;
+    if (this.#sessions.size < this.settings.maxSessions) return true;
     let lru: Session | undefined;
     for (const s of this.#sessions.values()) if (s.posts === 0 && (!lru || s.lastSeen < lru.lastSeen)) lru = s;
     if (!lru) return false;
-    await this.#close(lru, `least recently used, evicted for a new session at the limit of ${this.limits.maxSessions}`);
+    await this.#close(lru, `least recently used, evicted for a new session at the limit of ${this.settings.maxSessions}`);
     return true;
   }
 
   #sweep(): void {
     const now = Date.now();
     for (const session of [...this.#sessions.values()]) {
-      if (session.posts === 0 && now - session.lastSeen >= this.limits.idleMs) void this.#close(session, `idle for ${Math.round(this.limits.idleMs / 1000)} s`);
+      if (session.posts === 0 && now - session.lastSeen >= this.settings.idleMs) void this.#close(session, `idle for ${Math.round(this.settings.idleMs / 1000)} s`);
     }
   }
 }

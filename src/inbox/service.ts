@@ -58,6 +58,7 @@ export class LiveService implements LiveInbox {
   readonly #status = new Listeners<[]>();
   readonly #roomsChanged = new Listeners<[]>();
   readonly #chatMessage = new Listeners<[chatId: string]>();
+  readonly #handedOut = new Listeners<[messages: readonly InboxMessage[]]>();
 
   constructor(private readonly options: LiveServiceOptions) {
     const { band, log } = options;
@@ -153,6 +154,11 @@ export class LiveService implements LiveInbox {
     return this.#chatMessage.on(listener);
   }
 
+  /** Messages handed to a model (a wait's answer or a push), just claimed: for metrics. */
+  onHandedOut(listener: (messages: readonly InboxMessage[]) => void): () => void {
+    return this.#handedOut.on(listener);
+  }
+
   start(): Promise<void> {
     return this.#link.start();
   }
@@ -209,6 +215,7 @@ export class LiveService implements LiveInbox {
     if (options.chatId !== undefined) await this.#rooms.ensure(options.chatId, options.signal);
     const handout = await this.#inbox.wait(options);
     this.#claims.claim(handout.messages);
+    if (handout.messages.length > 0) this.#handedOut.emit(handout.messages);
     return { ...handout, pending: this.#inbox.pending };
   }
 
@@ -218,6 +225,7 @@ export class LiveService implements LiveInbox {
       sink &&
         ((messages) => {
           this.#claims.claim(messages);
+          this.#handedOut.emit(messages);
           sink(messages);
         }),
     );

@@ -5,8 +5,14 @@ import type { ToolDefinition } from "../tools/define.js";
 import { runTool, type ToolDeps } from "../tools/run.js";
 
 
-/** The one wrapper every tool goes through: context, structured results, error mapping and logging (tools/run.ts). */
-export function registerTools(server: McpServer, tools: readonly ToolDefinition[], deps: ToolDeps): void {
+/** Told of every tool call as it ends: `error` for an `isError` result; `seconds` from the call to its result. */
+export type ToolCallObserver = (tool: string, outcome: "ok" | "error", seconds: number) => void;
+
+/**
+ * The one wrapper every tool goes through: context, structured results, error mapping and logging (tools/run.ts),
+ * and the call's observer (HTTP mode's metrics), here and nowhere else.
+ */
+export function registerTools(server: McpServer, tools: readonly ToolDefinition[], deps: ToolDeps, observe?: ToolCallObserver): void {
   for (const tool of tools) {
     server.registerTool(
       tool.name,
@@ -20,6 +26,7 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
       },
       async (params: Record<string, unknown>, extra): Promise<CallToolResult> => {
         const progressToken = extra._meta?.progressToken;
+        const started = performance.now();
         const outcome = await runTool(tool, params, deps, {
           signal: extra.signal,
           progress: async (progress, total, message) => {
@@ -29,6 +36,7 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
               .catch(() => undefined);
           },
         });
+        observe?.(tool.name, outcome.ok ? "ok" : "error", (performance.now() - started) / 1000);
         if (!outcome.ok) return { content: [{ type: "text", text: outcome.text }], isError: true };
         if (typeof outcome.value === "string") return { content: [{ type: "text", text: outcome.text }] };
         return { content: [{ type: "text", text: outcome.text }], structuredContent: outcome.value as Record<string, unknown> };

@@ -1,13 +1,14 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { App } from "../app.js";
 import type { LiveInbox } from "../inbox/live.js";
+import type { ToolDefinition } from "../tools/define.js";
 import { selectTools } from "../tools/index.js";
 import { VERSION } from "../version.js";
 import { completers } from "./completions.js";
 import { attachChannel, CHANNEL_INSTRUCTIONS, channelCapabilities } from "./channel.js";
 import { registerPrompts } from "./prompts.js";
 import { toolDeps } from "../tools/run.js";
-import { registerTools } from "./register.js";
+import { registerTools, type ToolCallObserver } from "./register.js";
 import { registerResources } from "./resources.js";
 
 const INSTRUCTIONS = `Band is a chat platform where AI agents and humans share rooms. You act on Band as an agent.
@@ -23,6 +24,19 @@ const sandboxInstructions = (chatUrl: string) =>
 export interface SessionOptions {
   /** This session's view of the inbox (HTTP mode tracks what each session was handed); the app's by default. */
   live?: LiveInbox;
+  /** Told of every tool call (HTTP mode's metrics). */
+  onToolCall?: ToolCallObserver;
+}
+
+/** The tools an app's settings and keys give its sessions. */
+export function toolsOf(app: App): ToolDefinition[] {
+  return selectTools({
+    toolsets: app.config.toolsets,
+    readOnly: app.config.readOnly,
+    live: app.config.live && app.agent !== undefined,
+    hasAgentKey: app.agent !== undefined,
+    hasUserKey: app.user !== undefined,
+  });
 }
 
 /** One MCP server object (one per session in HTTP mode), over the app's shared Band connection and inbox. */
@@ -34,15 +48,8 @@ export function createMcpServer(app: App, session: SessionOptions = {}): McpServ
       capabilities: { logging: {}, ...(app.config.channel ? { experimental: channelCapabilities(app) } : {}) },
     },
   );
-  const tools = selectTools({
-    toolsets: app.config.toolsets,
-    readOnly: app.config.readOnly,
-    live: app.config.live && app.agent !== undefined,
-    hasAgentKey: app.agent !== undefined,
-    hasUserKey: app.user !== undefined,
-  });
   const channel = attachChannel(server, app);
-  registerTools(server, tools, toolDeps(app, session.live ?? channel.live));
+  registerTools(server, toolsOf(app), toolDeps(app, session.live ?? channel.live), session.onToolCall);
   const complete = completers(app);
   const detachResources = registerResources(server, app, complete);
   registerPrompts(server, complete);

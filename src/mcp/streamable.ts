@@ -4,6 +4,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { isInitializeRequest, isJSONRPCRequest, type RequestId } from "@modelcontextprotocol/sdk/types.js";
 import type { App } from "../app.js";
 import type { LiveInbox } from "../inbox/live.js";
+import type { ToolCallObserver } from "./register.js";
 import { createMcpServer } from "./server.js";
 
 /**
@@ -19,6 +20,8 @@ export interface StreamableSession {
 }
 
 export interface StreamableHooks {
+  /** Told of every tool call of the session (metrics). */
+  onToolCall?: ToolCallObserver;
   /** The transport assigned the session its id: from now on the session exists. */
   onInitialized(id: string): void;
   /** The client closed the session (DELETE). */
@@ -35,7 +38,7 @@ export function requestIdsOf(body: unknown): RequestId[] {
 
 /** A new session over `app` (with the session's own view of the inbox, when the agent has one). */
 export async function openStreamableSession(app: App, live: LiveInbox | undefined, hooks: StreamableHooks): Promise<StreamableSession> {
-  const server = createMcpServer(app, live ? { live } : {});
+  const server = createMcpServer(app, { ...(live ? { live } : {}), ...(hooks.onToolCall ? { onToolCall: hooks.onToolCall } : {}) });
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: randomUUID, onsessioninitialized: hooks.onInitialized });
   transport.onclose = hooks.onClosed;
   await server.connect(transport);

@@ -1,12 +1,12 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
 import { backoff, sleep } from "../backoff.js";
 import type { Secret } from "../config.js";
-import { ToolError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { escapeControls } from "../log.js";
 import { exchange, ResponseTooLarge, type Exchange } from "./exchange.js";
 import type { operations } from "./generated/openapi.js";
 import { OPERATIONS, type OperationId } from "./generated/operations.js";
+import { requestPath, type QueryValue } from "./paths.js";
 
 /** A Band request that failed: an HTTP error status, or no answer at all (status 0). */
 export class BandApiError extends Error {
@@ -25,6 +25,15 @@ export class BandApiError extends Error {
     super(`Band ${operation} failed: ${status === 0 ? "no response" : `HTTP ${status}`}${code ? ` (${code})` : ""}${bandMessage ? `: ${bandMessage}` : ""}`);
     this.name = "BandApiError";
   }
+
+  /**
+   * Whether Band may have carried the request out although it failed: a write that reached it and got no clear
+   * refusal back (no answer, an unreadable one, or a server error). A read, or a connection refused, changed nothing.
+   */
+  get mayHaveLanded(): boolean {
+    if (OPERATIONS[this.operation].method === "GET" || this.code === "ECONNREFUSED") return false;
+    return this.status === 0 || this.status >= 500 || this.code === "not_json" || this.code === "response_too_large";
+  }
 }
 
 type JsonBody<R> = R extends { content: { "application/json": infer B } } ? B : never;
@@ -40,8 +49,6 @@ export interface BandResult<T> {
   /** List metadata (`metadata`, or the deprecated `meta`), when Band sent it. */
   metadata?: Record<string, unknown>;
 }
-
-export type QueryValue = string | number | boolean | null | undefined;
 
 export interface CallOptions {
   path?: Record<string, string | number>;
@@ -132,7 +139,7 @@ export class BandClient {
 
   async call<Op extends OperationId>(operation: Op, options: CallOptions = {}): Promise<BandResult<BandData<Op>>> {
     const { method, path } = OPERATIONS[operation];
-    const target = this.#path(path, options);
+    const target = requestPath(this.#basePath, path, options.path, options.query);
     const headers = options.body === undefined ? this.#headers : this.#jsonHeaders;
     const retriable = IDEMPOTENT_METHODS.has(method) || options.idempotent === true;
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -181,48 +188,9 @@ export class BandClient {
     }
   }
 
-  /** The request path with its query: base path + the operation's template, parameters encoded. */
-  #path(template: string, options: CallOptions): string {
-    // Templates are split once (literal, name, literal, …) rather than matched with a regex on every call.
-    const parts = templateParts(template);
-    let path = this.#basePath + parts[0]!;
-    for (let i = 1; i < parts.length; i += 2) {
-      const value = options.path?.[parts[i]!];
-      if (value === undefined) throw new Error(`missing path parameter ${parts[i]}`);
-      path += encodeSegment(parts[i]!, String(value)) + parts[i + 1]!;
-    }
-    if (options.query === undefined) return path;
-    const query = new URLSearchParams();
-    for (const [name, value] of Object.entries(options.query)) {
-      if (value !== undefined && value !== null) query.set(name, String(value));
-    }
-    return query.size > 0 ? `${path}?${query}` : path;
-  }
-
   #backoff(attempt: number): number {
     return backoff(attempt + 1, this.#retry.baseDelayMs, this.#retry.maxDelayMs);
   }
-}
-
-const TEMPLATES = new Map<string, string[]>();
-
-/** `/chats/{chat_id}/x` → ["/chats/", "chat_id", "/x"]: literals at even indexes, parameter names at odd ones. */
-function templateParts(template: string): string[] {
-  let parts = TEMPLATES.get(template);
-  if (!parts) TEMPLATES.set(template, (parts = template.split(/\{(\w+)\}/)));
-  return parts;
-}
-
-/**
- * A path segment. "", "." and ".." are refused rather than escaped: servers and proxies normalise `%2E%2E` like
- * `..` (RFC 3986, WHATWG), so an id like that would reach another endpoint. Tool schemas refuse them first;
- * this catches every other caller.
- */
-function encodeSegment(name: string, value: string): string {
-  if (value === "" || value === "." || value === "..") {
-    throw new ToolError(`${JSON.stringify(value)} is not a valid ${name}: Band ids look like "3f2c9a1e-7b6d-4c5e-8f90-1a2b3c4d5e6f". Nothing was sent.`);
-  }
-  return encodeURIComponent(value);
 }
 
 function parseSuccess<T>(operation: OperationId, response: Exchange, retries: number): BandResult<T> {

@@ -1,4 +1,5 @@
-import type { BandClient, BandData, QueryValue } from "./http.js";
+import type { BandClient, BandData } from "./http.js";
+import type { QueryValue } from "./paths.js";
 
 /** The chat-scoped, cursor-paginated listings the live side reads page by page. */
 type CursorListing = "listAgentMessages" | "getAgentChatContext";

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../app.js";
-import { chatTranscript, sendMessage, sendSync, type RestReply } from "../hub/rest.js";
+import type { RestReply } from "../hub/errors.js";
+import { chatTranscript, sendMessage, sendSync } from "../hub/rest.js";
 import { decodeSegment, readJson, sendJson, sendRestError } from "./io.js";
 
 /** REST bodies carry one message (16,384 characters at most) and a few fields. */

@@ -1,9 +1,5 @@
 import { z } from "zod";
 import type { App } from "../app.js";
-import { BandApiError } from "../band/http.js";
-import { MentionError } from "../band/mentions.js";
-import { ToolError } from "../errors.js";
-import { InboxOffError, UnknownChatError } from "../inbox/errors.js";
 import type { InboxMessage } from "../inbox/live.js";
 import { SessionInbox } from "../inbox/session.js";
 import { transcript } from "../inbox/sync.js";
@@ -13,31 +9,13 @@ import sendAndWaitTool from "../tools/messages/band_send_and_wait.js";
 import sendMessageTool from "../tools/messages/band_send_message.js";
 import { contentInput, mentionsInput } from "../tools/messages/send.js";
 import { selfId } from "../tools/self.js";
-import { runTool, toolDeps, type ToolOutcome } from "../tools/run.js";
+import { runTool, toolDeps } from "../tools/run.js";
+import { restError, restFailure, type RestReply } from "./errors.js";
 
 /**
  * The hub's plain REST surface, for backends that do not speak MCP. Sends go through the same tools as
- * band_send_message / band_send_and_wait (same mention resolution, same errors); only the framing differs.
+ * band_send_message / band_send_and_wait (same mention resolution, same failures); only the framing and the wording (hub/errors.ts) differ.
  */
-
-export interface RestError {
-  status: 400 | 403 | 404 | 409 | 503;
-  code: string;
-  message: string;
-  /** For a send that failed: whether Band may have carried it out anyway (a lost answer), so a retry may duplicate. */
-  maybe_sent?: boolean;
-  /** The message that was sent, when a sync send ended without its reply. */
-  message_id?: string;
-}
-
-export type RestReply =
-  | {
-      status: 200 | 202;
-      body: unknown;
-      /** To run once the answer is written (`true`) or the client is gone (`false`); the request lasts until it ends. */
-      after?: (written: boolean) => Promise<void>;
-    }
-  | { status: RestError["status"]; body: { error: Omit<RestError, "status"> } };
 
 const sendBody = z.object({ chat_id: chatId, content: contentInput, mentions: mentionsInput.optional() });
 const DEFAULT_SYNC_SECONDS = 120;
@@ -62,7 +40,7 @@ export async function sendMessage(app: App, body: unknown): Promise<RestReply> {
   const mentions = parsed.data.mentions ?? (await everyoneElse(app, chat_id, signal));
   if (!Array.isArray(mentions)) return mentions;
   const outcome = await runTool(sendMessageTool, { chat_id, content, mentions }, toolDeps(app), { signal });
-  if (!outcome.ok) return failure(outcome, true);
+  if (!outcome.ok) return failed(app, outcome.error, true);
   return { status: 202, body: { ok: true, message_id: (outcome.value as { message_id: string }).message_id } };
 }
 
@@ -82,10 +60,10 @@ export interface SyncCall {
 export async function sendSync(app: App, body: unknown, call: SyncCall): Promise<RestReply> {
   const parsed = syncBody.safeParse(body);
   if (!parsed.success) return badRequest(parsed.error);
-  if (!app.live) return error(400, "inbox_disabled", "This agent runs without the live inbox (BAND_LIVE=false), so it cannot wait for a reply: send with POST …/messages instead.");
+  if (!app.live) return restError(400, "inbox_disabled", "This agent runs without the live inbox (BAND_LIVE=false), so it cannot wait for a reply: send with POST …/messages instead.");
   const state = app.live.status();
-  if (state.connection === "conflict") return error(409, "conflict", `Nothing was sent: agent in conflict (${state.detail ?? "another process holds this agent's Band connection"}); its replies go there.`);
-  if (state.connection === "unauthorized") return error(503, "unauthorized", `Nothing was sent: Band rejected this agent's key (${state.detail ?? "unauthorized"}).`);
+  if (state.connection === "conflict") return restError(409, "conflict", `Nothing was sent: agent in conflict (${state.detail ?? "another process holds this agent's Band connection"}); its replies go there.`);
+  if (state.connection === "unauthorized") return restError(503, "unauthorized", `Nothing was sent: Band rejected this agent's key (${state.detail ?? "unauthorized"}).`);
   if (call.stopping.aborted) return stopping(false);
   const inbox = new SessionInbox(app.live, app.agent, app.log);
   const release = () => void inbox.close({ requeue: false });
@@ -94,7 +72,7 @@ export async function sendSync(app: App, body: unknown, call: SyncCall): Promise
   call.stopping.removeEventListener("abort", release);
   if (!outcome.ok) {
     await inbox.close({ requeue: true });
-    return failure(outcome, true);
+    return failed(app, outcome.error, true);
   }
   const result = outcome.value as { message_id: string; reply: InboxMessage | null; timed_out: boolean };
   if (call.stopping.aborted && !result.reply) return stopping(true, result.message_id);
@@ -109,7 +87,7 @@ export async function sendSync(app: App, body: unknown, call: SyncCall): Promise
 export async function chatTranscript(app: App, chat: string): Promise<RestReply> {
   const id = chatId.safeParse(chat);
   if (!id.success) return badRequest(id.error);
-  if (!app.agent) return error(400, "no_agent_key", "This hub entry has no agent key.");
+  if (!app.agent) return restError(400, "no_agent_key", "This hub entry has no agent key.");
   try {
     const self = await selfId({ band: app.agent });
     const messages = (await transcript(app.agent, app.participants, id.data)).map((m) => ({
@@ -121,43 +99,21 @@ export async function chatTranscript(app: App, chat: string): Promise<RestReply>
     }));
     return { status: 200, body: redactJson({ chat_id: id.data, messages }, app.redact).value };
   } catch (e) {
-    return failure({ ok: false, error: e, text: app.redact(e instanceof Error ? e.message : String(e)) }, false);
+    return failed(app, e, false);
   }
 }
 
 async function everyoneElse(app: App, chat: string, signal: AbortSignal): Promise<string[] | RestReply> {
-  if (!app.agent) return error(400, "no_agent_key", "This hub entry has no agent key.");
+  if (!app.agent) return restError(400, "no_agent_key", "This hub entry has no agent key.");
   try {
     // The cached id (not the live status, whose agent is null while the socket connects): never mention ourselves.
     const self = await selfId({ band: app.agent, signal });
     const others = (await app.participants.list(chat, signal)).filter((p) => p.id !== self).map((p) => p.id);
     if (others.length > 0) return others;
-    return error(400, "no_recipients", `Nothing was sent: nobody else is in chat ${chat}, and Band delivers a message only to those it mentions. Add someone to the room first.`);
+    return restError(400, "no_recipients", `Nothing was sent: nobody else is in chat ${chat}, and Band delivers a message only to those it mentions. Add someone to the room first.`);
   } catch (e) {
-    return failure({ ok: false, error: e, text: app.redact(e instanceof Error ? e.message : String(e)) }, false);
+    return failed(app, e, false);
   }
-}
-
-/** A failed tool run as an HTTP status: what the caller must fix (4xx) or what is wrong with Band (503). */
-function failure(outcome: ToolOutcome & { ok: false }, isSend: boolean): RestReply {
-  const e = outcome.error;
-  if (e instanceof BandApiError) {
-    // No answer, or a server error: Band may have done it. A 4xx is a refusal: nothing happened.
-    const maybe = e.status === 0 || e.status >= 500;
-    const sent = isSend ? { maybe_sent: maybe } : {};
-    const suffix = isSend ? (maybe ? " Band may have carried out the send: check the chat's transcript before retrying." : " Nothing was sent.") : "";
-    if (e.status === 404) return error(404, "not_found", outcome.text + suffix, sent);
-    if (e.status === 401) return error(503, "unauthorized", outcome.text + suffix, sent);
-    if (e.status === 403) return error(403, e.code ?? "forbidden", outcome.text + suffix, sent);
-    if (e.status === 400 || e.status === 422) return error(400, e.code ?? "rejected", outcome.text + suffix, sent);
-    return error(503, e.status === 0 ? "band_unreachable" : "band_unavailable", outcome.text + suffix, sent);
-  }
-  const notSent = isSend ? { maybe_sent: false } : {};
-  if (e instanceof MentionError) return error(400, "unresolved_mention", outcome.text, notSent);
-  if (e instanceof UnknownChatError) return error(404, "not_found", outcome.text, notSent);
-  if (e instanceof InboxOffError) return error(e.reason === "conflict" ? 409 : 503, e.reason, outcome.text);
-  if (e instanceof ToolError) return error(400, "bad_request", outcome.text, notSent);
-  return error(503, "failed", outcome.text, isSend ? { maybe_sent: true } : {});
 }
 
 /**
@@ -171,11 +127,9 @@ function stopping(sent: boolean, messageId?: string): RestReply {
   return { status: 503, body: { error: { code: "shutting_down", message: `The server is shutting down; ${what}`, maybe_sent: sent, ...(messageId ? { message_id: messageId } : {}) } } };
 }
 
+const failed = (app: App, error: unknown, send: boolean) => restFailure(error, { send, keyVariable: app.agentKeyVariable, redact: app.redact });
+
 function badRequest(issues: z.ZodError): RestReply {
   const what = issues.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
-  return error(400, "bad_request", `Invalid request: ${what}.`);
-}
-
-function error(status: RestError["status"], code: string, message: string, extra: { maybe_sent?: boolean } = {}): RestReply {
-  return { status, body: { error: { code, message, ...extra } } };
+  return restError(400, "bad_request", `Invalid request: ${what}.`);
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { operations } from "../band/generated/openapi.js";
 import type { OperationId } from "../band/generated/operations.js";
 import type { BandResult } from "../band/http.js";
-import { ToolError } from "../errors.js";
+import { ToolError } from "./define.js";
 
 /**
  * What a Band id looks like: a UUID, or a short word such as a task's board number. Anything else is refused

@@ -1,11 +1,18 @@
 import type { z } from "zod";
-import { ToolError } from "../errors.js";
 import type { BandClient } from "../band/http.js";
 import type { OperationId } from "../band/generated/operations.js";
 import type { Participants } from "../band/participants.js";
 import type { Toolset } from "../config.js";
 import type { Logger } from "../log.js";
 import type { LiveInbox, StatusReport } from "../inbox/live.js";
+
+/** A failure a handler detected itself (an unknown handle, a bad combination of arguments): shown to the model as is. */
+export class ToolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ToolError";
+  }
+}
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -80,5 +87,3 @@ export function defineLiveTool<In extends Shape, Out extends Shape>(
     },
   };
 }
-
-export { ToolError };

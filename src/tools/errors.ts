@@ -1,9 +1,8 @@
 import { BandApiError } from "../band/http.js";
-import { OPERATIONS } from "../band/generated/operations.js";
-import { ToolError } from "../errors.js";
+import { InvalidPathValueError } from "../band/paths.js";
 import { MentionError } from "../band/mentions.js";
 import { InboxOffError, UnknownChatError } from "../inbox/errors.js";
-import type { ToolDefinition } from "./define.js";
+import { ToolError, type ToolDefinition } from "./define.js";
 import { describeStandby } from "./inbox/status-words.js";
 
 /**
@@ -38,6 +37,7 @@ export interface FailureContext {
 /** The one place that turns any failure into the text of an `isError` result. Never includes a raw body. */
 export function describeFailure(error: unknown, tool: ToolDefinition, params: Record<string, unknown>, ctx: FailureContext): string {
   if (error instanceof ToolError) return error.message;
+  if (error instanceof InvalidPathValueError) return `${JSON.stringify(error.value)} is not a valid ${error.parameter}: Band ids look like "3f2c9a1e-7b6d-4c5e-8f90-1a2b3c4d5e6f". Nothing was sent.`;
   if (error instanceof InboxOffError) return describeInboxOff(error, ctx.keyVariable);
   if (error instanceof MentionError) return describeMentions(error, tool);
   if (error instanceof UnknownChatError) return `You are not in a chat with id "${error.chatId}", so no message can arrive from it. Find your chats with band_list_chats.`;
@@ -67,11 +67,7 @@ function describeBandError(error: BandApiError, tool: ToolDefinition, params: Re
   const said = error.bandMessage ? ` Band said: "${error.bandMessage}".` : "";
   const ref = error.requestId ? ` (request id ${error.requestId})` : "";
   const retried = error.retries > 0 ? ` It was retried ${error.retries} time${error.retries === 1 ? "" : "s"}.` : "";
-  // A request that reached Band but whose answer was lost or unreadable may have been carried out.
-  const mayHaveLanded =
-    OPERATIONS[error.operation].method !== "GET" && error.code !== "ECONNREFUSED"
-      ? " It may have been carried out on Band all the same: check (with the matching list or get tool) before calling again."
-      : "";
+  const mayHaveLanded = error.mayHaveLanded ? " It may have been carried out on Band all the same: check (with the matching list or get tool) before calling again." : "";
   switch (true) {
     case error.code === "not_json":
       return `Band ${error.bandMessage}. That is usually a proxy, a login page or a wrong BAND_BASE_URL rather than Band's API: check BAND_BASE_URL and the proxy settings.${mayHaveLanded}`;
@@ -101,13 +97,14 @@ function describeBandError(error: BandApiError, tool: ToolDefinition, params: Re
     case error.status === 429:
       return `Band is rate limiting (429).${retried} Wait ${error.retryAfter !== undefined ? `${Math.ceil(error.retryAfter)} s` : "a little"} before calling again.${ref}`;
     case error.status >= 500:
-      return `Band had a server error (${error.status}).${retried} This is on Band's side: try again in a minute.${ref}`;
+      return `Band had a server error (${error.status}).${retried}${mayHaveLanded} This is on Band's side: try again in a minute.${ref}`;
     default:
       return `Band answered ${error.status}${error.code ? ` (${error.code})` : ""}.${said}${ref}`;
   }
 }
 
-function formatDetails(details: Record<string, unknown> | undefined): string {
+/** Band's per-field validation details, bounded, as one sentence. */
+export function formatDetails(details: Record<string, unknown> | undefined): string {
   if (!details) return "";
   const parts = Object.entries(details)
     .slice(0, 10)

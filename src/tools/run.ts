@@ -4,9 +4,8 @@ import type { Participants } from "../band/participants.js";
 import type { LiveInbox, StatusReport } from "../inbox/live.js";
 import type { Logger } from "../log.js";
 import { MAX_LINE_BYTES, outgoing, outgoingText } from "../bounds.js";
-import { ToolError } from "../errors.js";
 import type { Redact } from "../redact.js";
-import type { ToolContext, ToolDefinition } from "./define.js";
+import { ToolError, type ToolContext, type ToolDefinition } from "./define.js";
 import { describeFailure } from "./errors.js";
 
 export interface ToolDeps {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BandApiError } from "../../src/band/http.js";
-import { ToolError } from "../../src/errors.js";
+import { ToolError } from "../../src/tools/define.js";
 import type { ToolDefinition } from "../../src/tools/define.js";
 import { describeFailure } from "../../src/tools/errors.js";
 

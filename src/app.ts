@@ -55,7 +55,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
           participants,
           wsUrl: config.wsUrl,
           key: config.agentKey,
-          keyVariable: config.agentKeyVariable ?? "BAND_API_KEY",
+          keyVariable: config.agentKeyVariable,
           capacity: config.inboxCapacity,
           maxBytes: config.inboxMaxBytes,
           log,
@@ -73,11 +73,11 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     log,
     agent,
     user,
-    agentKeyVariable: config.agentKeyVariable ?? "BAND_API_KEY",
+    agentKeyVariable: config.agentKeyVariable,
     participants,
     redact: secretRedactor(secretsOf(config)),
     live,
-    status: () => (live ? Promise.resolve(live.status()) : disabledStatus(agent, config.agentKeyVariable ?? "BAND_API_KEY")),
+    status: () => (live ? Promise.resolve(live.status()) : disabledStatus(agent, config.agentKeyVariable)),
     async start() {
       await live?.start();
     },

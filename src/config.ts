@@ -54,8 +54,8 @@ export interface Config {
   /** The agent this config serves: `default` when there is one (forAgent picks another). */
   agentKey?: Secret;
   agentKeyKind?: KeyKind;
-  /** Which variable the agent key came from (BAND_API_KEY or an alias), to name it in errors. */
-  agentKeyVariable?: string;
+  /** Which variable the agent key came from (BAND_API_KEY or an alias), or BAND_API_KEY when none is set: the one to name in errors. */
+  agentKeyVariable: string;
   userKey?: Secret;
   baseUrl: string;
   wsUrl: string;
@@ -331,7 +331,8 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
   const httpToken = nonEmpty(env, "BAND_MCP_HTTP_TOKEN");
   return {
     agents,
-    ...(agentKeyText ? { agentKey: agents[0]!.key, agentKeyKind, agentKeyVariable: agentVar } : {}),
+    ...(agentKeyText ? { agentKey: agents[0]!.key, agentKeyKind } : {}),
+    agentKeyVariable: agentVar ?? "BAND_API_KEY",
     ...(userKeyText ? { userKey: new Secret(userKeyText) } : {}),
     baseUrl,
     wsUrl: ws,

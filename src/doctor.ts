@@ -56,7 +56,7 @@ function checkSettings(env: Record<string, string | undefined>, flags: ConfigFla
     return undefined;
   }
   loaded(config);
-  const key = config.agentKeyVariable ? `agent key from ${config.agentKeyVariable} (${config.agentKeyKind} key)` : "no agent key";
+  const key = config.agentKey ? `agent key from ${config.agentKeyVariable} (${config.agentKeyKind} key)` : "no agent key";
   const notes = config.warnings.length ? `; note: ${config.warnings.join(" ")}` : "";
   report({ outcome: "pass", title: "Settings", detail: `${key}${config.userKey ? ", user key from BAND_USER_KEY" : ""}; REST ${config.baseUrl}; socket ${config.wsUrl}${notes}` });
 
@@ -120,7 +120,7 @@ async function checkBand(config: Config, report: (check: Check) => void, section
 
 /** One agent: its key (REST), the rooms it sees, and a live socket join. */
 async function checkAgent(config: Config, agent: BandClient, report: (check: Check) => void, log: Logger, timeoutMs: number, seconds: string): Promise<void> {
-  const keyVariable = config.agentKeyVariable ?? "BAND_API_KEY";
+  const keyVariable = config.agentKeyVariable;
   let me: { id: string; name: string; handle: string };
   try {
     ({ data: me } = await agent.call("getAgentMe", { signal: AbortSignal.timeout(timeoutMs) }));
@@ -166,7 +166,7 @@ async function checkSocket(config: Config, agentId: string, log: Logger, timeout
     handlers: {
       onState: (state, detail) => {
         if (detail) lastProblem = detail;
-        if (state === "unauthorized") settle({ outcome: "fail", detail: `refused: ${detail}`, fix: `Set ${config.agentKeyVariable ?? "BAND_API_KEY"} to a valid agent key.` });
+        if (state === "unauthorized") settle({ outcome: "fail", detail: `refused: ${detail}`, fix: `Set ${config.agentKeyVariable} to a valid agent key.` });
         if (state === "conflict") {
           settle({
             outcome: "fail",

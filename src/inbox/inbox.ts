@@ -1,22 +1,7 @@
 import { Listeners } from "../listeners.js";
 import { Holds, type HoldReason } from "./holds.js";
-import { blockingWait } from "./wait.js";
+import { blockingWait, type Handout, type Waiter } from "./wait.js";
 import type { InboxMessage, WaitOptions } from "./live.js";
-
-export interface Waiter {
-  chatId?: string;
-  max: number;
-  accept?: (message: InboxMessage) => boolean;
-  /** `interrupted`: Band's agent.control ended the wait; the list is empty then. */
-  deliver(messages: InboxMessage[], interrupted?: boolean): void;
-}
-
-export interface Handout {
-  messages: InboxMessage[];
-  timed_out: boolean;
-  /** Band's agent.control `interrupt` ended the wait. */
-  interrupted?: true;
-}
 
 /** A push consumer: gets each message no blocked wait took, as it arrives (waits get first pick). */
 export type Sink = (messages: InboxMessage[]) => void;

@@ -1,6 +1,5 @@
 /** The live inbox as tools and resources see it. Implemented in inbox/service.ts. */
 
-import type { LoopHold } from "./loop-guard.js";
 import type { StandbyState } from "./standby.js";
 
 export interface InboxMessage {
@@ -13,6 +12,15 @@ export interface InboxMessage {
   mentions: { id: string; handle?: string; name?: string }[];
   created_at: string;
   attempt?: number;
+}
+
+/** A room the loop guard holds, as facts for band_status. */
+export interface LoopHold {
+  chat_id: string;
+  /** Messages from agents in a row, with no person's message between, when the room was held. */
+  agent_messages_in_a_row: number;
+  /** Held messages queued here (unprocessed on Band), waiting for the release. */
+  held: number;
 }
 
 export type ConnectionState = "connected" | "connecting" | "disconnected" | "conflict" | "unauthorized" | "disabled";

@@ -1,14 +1,5 @@
 import type { Inbox } from "./inbox.js";
-import type { InboxMessage } from "./live.js";
-
-/** A room the loop guard holds, as facts for band_status. */
-export interface LoopHold {
-  chat_id: string;
-  /** Messages from agents in a row, with no person's message between, when the room was held. */
-  agent_messages_in_a_row: number;
-  /** Held messages queued here (unprocessed on Band), waiting for the release. */
-  held: number;
-}
+import type { InboxMessage, LoopHold } from "./live.js";
 
 /**
  * The loop guard (docs/delivery.md guarantee 12): two agents answering each other can loop forever. Per room it counts the

@@ -1,11 +1,32 @@
-import type { Handout, Inbox } from "./inbox.js";
-import type { WaitOptions } from "./live.js";
+import type { InboxMessage, WaitOptions } from "./live.js";
+
+export interface Waiter {
+  chatId?: string;
+  max: number;
+  accept?: (message: InboxMessage) => boolean;
+  /** `interrupted`: Band's agent.control ended the wait; the list is empty then. */
+  deliver(messages: InboxMessage[], interrupted?: boolean): void;
+}
+
+export interface Handout {
+  messages: InboxMessage[];
+  timed_out: boolean;
+  /** Band's agent.control `interrupt` ended the wait. */
+  interrupted?: true;
+}
+
+/** What a blocking wait needs of the queue it waits on. */
+export interface WaitQueue {
+  take(max: number, chatId?: string, accept?: (message: InboxMessage) => boolean): InboxMessage[];
+  addWaiter(waiter: Waiter): () => boolean;
+  requeue(messages: InboxMessage[]): void;
+}
 
 /**
  * Hands out what is queued, or blocks until something arrives, the timeout passes, the signal aborts or Band
  * interrupts. Progress ticks every `tickMs` while blocked, when `onTick` is given.
  */
-export function blockingWait(inbox: Inbox, request: WaitOptions, tickMs: number): Promise<Handout> {
+export function blockingWait(inbox: WaitQueue, request: WaitOptions, tickMs: number): Promise<Handout> {
   const { signal } = request;
   if (signal.aborted) return Promise.resolve({ messages: [], timed_out: false });
   const ready = inbox.take(request.max, request.chatId, request.accept);

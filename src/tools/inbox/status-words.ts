@@ -1,5 +1,4 @@
-import type { StatusReport } from "../../inbox/live.js";
-import type { LoopHold } from "../../inbox/loop-guard.js";
+import type { LoopHold, StatusReport } from "../../inbox/live.js";
 import type { StandbyState } from "../../inbox/standby.js";
 
 /** A standby in words, for band_status.detail and inbox tool errors. */

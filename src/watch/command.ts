@@ -33,12 +33,9 @@ export async function runWatch(argv: string[], env: NodeJS.ProcessEnv = process.
     process.stderr.write(`band-mcp-server watch: ${text}\n`);
     return code;
   };
-  let values: { agent?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (error) {
-    return problem(`${(error as Error).message} (watch takes --agent <label> and --help)\n\n${WATCH_USAGE}`, 2);
-  }
+  const parsed = parseWatchArgs(argv);
+  if ("problems" in parsed) return problem(`${parsed.problems.join("; ")}\n\n${WATCH_USAGE}`, 2);
+  const values = parsed;
   if (values.help) {
     process.stdout.write(WATCH_USAGE);
     return 0;
@@ -68,6 +65,35 @@ export async function runWatch(argv: string[], env: NodeJS.ProcessEnv = process.
     },
   });
   return 0;
+}
+
+/** Every problem at once, each unknown flag with the nearest one watch takes. */
+function parseWatchArgs(argv: string[]): { agent?: string; help?: boolean } | { problems: string[] } {
+  const { values, positionals, tokens } = parseArgs({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const problems = positionals.map((word) => `watch takes no argument "${word}"`);
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const spec = Object.hasOwn(OPTIONS, token.name) ? OPTIONS[token.name as keyof typeof OPTIONS] : undefined;
+    if (!spec) problems.push(`unknown option ${token.rawName} for watch (did you mean --${nearest(token.name, Object.keys(OPTIONS))}?)`);
+    else if (spec.type === "string" && !token.value) problems.push(`option ${token.rawName} needs a value`);
+    else if (spec.type === "boolean" && token.value !== undefined) problems.push(`option ${token.rawName} takes no value`);
+  }
+  if (problems.length > 0) return { problems };
+  return { ...(typeof values.agent === "string" ? { agent: values.agent } : {}), ...(values.help === true ? { help: true } : {}) };
+}
+
+/** The candidate with the fewest single-character edits from `word`. */
+function nearest(word: string, candidates: string[]): string {
+  const distance = (a: string, b: string) => {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = row;
+    }
+    return previous[b.length]!;
+  };
+  return candidates.reduce((best, c) => (distance(word, c) < distance(word, best) ? c : best));
 }
 
 /** The agent's endpoint from the same settings as the server's; just the folder when no key is set. */

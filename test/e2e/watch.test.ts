@@ -83,6 +83,21 @@ describe("band-mcp-server watch", () => {
     expect(lines(watch)).toHaveLength(2);
   }, 40_000);
 
+  it("takes over the socket a crashed server left behind, and follows the new server", async () => {
+    const crashed = server();
+    const watch = start(["watch"], { BAND_API_KEY: fake.agent.key });
+    await waitFor(() => watch.stderr().includes("following the inbox of @alice/helper"), "watch follows the server", 10_000);
+    crashed.child.kill("SIGKILL");
+    await crashed.exited;
+    expect(readdirSync(join(runtime, "band-mcp-server")), "a SIGKILL leaves the socket file").toHaveLength(1);
+    const next = server();
+    await waitFor(() => (watch.stderr().match(/following the inbox/g) ?? []).length === 2, "watch follows the new server", 15_000);
+    post("after the crash");
+    await waitFor(() => lines(watch).length === 1, "a line after the crash");
+    expect(lines(watch)[0]).toContain("after the crash");
+    await stop(next);
+  }, 40_000);
+
   it("follows whichever of a standby pair holds the agent, with no key of its own", async () => {
     const holder = server();
     const watch = start(["watch"], {});
@@ -101,9 +116,11 @@ describe("band-mcp-server watch", () => {
   }, 40_000);
 
   it("refuses flags it does not take, with its usage", async () => {
-    const bad = start(["watch", "--http"], {});
+    const bad = start(["watch", "--agnet", "ops", "--agent"], {});
     expect(await bad.exited).toBe(2);
-    expect(bad.stderr()).toContain("watch takes --agent <label> and --help");
+    expect(bad.stderr()).toContain("unknown option --agnet for watch (did you mean --agent?)");
+    expect(bad.stderr()).toContain("option --agent needs a value");
+    expect(bad.stderr()).toContain("Usage: band-mcp-server watch");
     expect(bad.stdout()).toBe("");
     const help = start(["watch", "--help"], {});
     expect(await help.exited).toBe(0);

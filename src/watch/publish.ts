@@ -1,8 +1,9 @@
-import { chmodSync, unlinkSync } from "node:fs";
+import { chmodSync, readdirSync, statSync, unlinkSync } from "node:fs";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import type { App } from "../app.js";
 import type { InboxMessage } from "../inbox/live.js";
 import type { LiveService } from "../inbox/service.js";
+import { join } from "node:path";
 import type { Logger } from "../log.js";
 import { EndpointDirError, endpointFor, ensurePrivateDir, type Endpoint, type WatchFrame } from "./endpoint.js";
 
@@ -60,6 +61,7 @@ export class InboxPublisher {
       ensurePrivateDir(this.endpoint.dir);
       this.#server = await this.#listen();
       this.log.debug("inbox published for band-mcp-server watch", { path: this.endpoint.path });
+      void sweepStale(this.endpoint);
     } catch (error) {
       if (error instanceof EndpointDirError) return this.log.warn(`band-mcp-server watch cannot follow this server: ${describeDirProblem(error)}`);
       if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") return this.log.warn("band-mcp-server watch cannot follow this server", { error: String(error) });
@@ -156,6 +158,22 @@ export function answers(path: string): Promise<boolean> {
     });
     probe.once("error", () => resolve(false));
   });
+}
+
+/** A socket this old that nobody answers was left by a process that died (SIGKILL, a crash): removed. */
+const STALE_AFTER_MS = 60_000;
+
+/** Tidies the folder when taking an endpoint, so crashed servers' files do not pile up. */
+async function sweepStale(own: Endpoint): Promise<void> {
+  try {
+    for (const name of readdirSync(own.dir)) {
+      const path = join(own.dir, name);
+      if (path === own.path || !/^inbox-[0-9a-f]+\.sock$/.test(name)) continue;
+      if (Date.now() - statSync(path).mtimeMs > STALE_AFTER_MS && !(await answers(path))) unlinkQuietly(path);
+    }
+  } catch {
+    // Only tidying: a file that vanished meanwhile, or a folder we cannot read, changes nothing.
+  }
 }
 
 function unlinkQuietly(path: string): void {

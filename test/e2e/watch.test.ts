@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -89,12 +89,19 @@ describe("band-mcp-server watch", () => {
     await waitFor(() => watch.stderr().includes("following the inbox of @alice/helper"), "watch follows the server", 10_000);
     crashed.child.kill("SIGKILL");
     await crashed.exited;
-    expect(readdirSync(join(runtime, "band-mcp-server")), "a SIGKILL leaves the socket file").toHaveLength(1);
+    const folder = join(runtime, "band-mcp-server");
+    expect(readdirSync(folder), "a SIGKILL leaves the socket file").toHaveLength(1);
+    // Another agent's server that crashed long ago: the next server to take an endpoint tidies its file away.
+    const abandoned = join(folder, "inbox-0123456789abcdef01234567.sock");
+    spawnSync(process.execPath, ["-e", `require("net").createServer().listen(${JSON.stringify(abandoned)}, () => process.kill(process.pid, "SIGKILL"))`]);
+    const longAgo = new Date(Date.now() - 10 * 60_000);
+    utimesSync(abandoned, longAgo, longAgo);
     const next = server();
     await waitFor(() => (watch.stderr().match(/following the inbox/g) ?? []).length === 2, "watch follows the new server", 15_000);
     post("after the crash");
     await waitFor(() => lines(watch).length === 1, "a line after the crash");
     expect(lines(watch)[0]).toContain("after the crash");
+    await waitFor(() => !existsSync(abandoned), "the abandoned socket file removed");
     await stop(next);
   }, 40_000);
 

@@ -89,7 +89,7 @@ describe.skipIf(!browserAvailable)("the sandbox's web chat in headless chromium"
     await page.screenshot({ path: join(ARTIFACTS, "web-chat.png"), fullPage: true });
   }, 60_000);
 
-  it("Band's controls: Stop for every room reaches the connected server (band_status says paused), Play resumes; the page shows it", async () => {
+  it("Band's controls: Stop for every room, then for this room, reaches the connected server (band_status says what is paused), Play resumes; the page shows it", async () => {
     const { client, chatUrl } = session;
     const page = await context.newPage();
     await page.goto(`${chatUrl}?as=grace`);
@@ -104,6 +104,16 @@ describe.skipIf(!browserAvailable)("the sandbox's web chat in headless chromium"
     await expect.poll(detail, PATIENCE).toMatch(/delivery paused by Band \(agent\.control stop\) until it says play/);
     await expect.poll(() => page.locator("#paused").textContent(), PATIENCE).toBe("Assistant is stopped in every room: nothing is handed to it until Play.");
 
+    await controls.getByRole("button", { name: "Play" }).click();
+    await expect.poll(detail, PATIENCE).not.toMatch(/paused/);
+    await expect.poll(() => page.locator("#paused").textContent(), PATIENCE).toBe("");
+
+    // This room only: Band's payload is {scope: "agent", room_id}, and the server holds just that chat.
+    const team = new URL(page.url()).searchParams.get("room")!;
+    await controls.getByLabel("for", { exact: true }).selectOption({ label: "this room" });
+    await controls.getByRole("button", { name: "Stop" }).click();
+    await expect.poll(detail, PATIENCE).toBe(`delivery in chat ${team} paused by Band (agent.control stop)`);
+    await expect.poll(() => page.locator("#paused").textContent(), PATIENCE).toBe("Assistant is stopped in this room: nothing from here is handed to it until Play.");
     await controls.getByRole("button", { name: "Play" }).click();
     await expect.poll(detail, PATIENCE).not.toMatch(/paused/);
     await expect.poll(() => page.locator("#paused").textContent(), PATIENCE).toBe("");

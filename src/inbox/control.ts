@@ -1,5 +1,6 @@
 import type { Logger } from "../log.js";
 import type { BandEvent } from "../realtime/events.js";
+import { RecentIds } from "../recent-ids.js";
 import type { Inbox } from "./inbox.js";
 
 type ControlEvent = Extract<BandEvent, { type: "agent_control" }>;
@@ -15,7 +16,7 @@ const SEEN_LIMIT = 1_000;
  * to no chat is not working in that room, and ending it would only make its model poll again, so it keeps waiting.
  */
 export class Control {
-  readonly #seen = new Set<string>();
+  readonly #seen = new RecentIds(SEEN_LIMIT);
   /** Why the whole agent is stopped, when it is. */
   #agentStopped: string | undefined;
   readonly #roomsStopped = new Map<string, string>();
@@ -29,11 +30,7 @@ export class Control {
   ) {}
 
   apply(event: ControlEvent): void {
-    if (event.correlationId !== undefined) {
-      if (this.#seen.has(event.correlationId)) return;
-      this.#seen.add(event.correlationId);
-      if (this.#seen.size > SEEN_LIMIT) this.#seen.delete(this.#seen.values().next().value!);
-    }
+    if (event.correlationId !== undefined && !this.#seen.add(event.correlationId)) return;
     const where = event.roomId === undefined ? "agent" : `chat ${event.roomId}`;
     this.log.info(`Band agent.control ${event.mode} for ${where}${event.reason ? ` (${event.reason})` : ""}`);
     const why = event.reason ? `: ${event.reason}` : "";

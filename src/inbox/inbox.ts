@@ -1,4 +1,5 @@
 import { Listeners } from "../listeners.js";
+import { RecentIds } from "../recent-ids.js";
 import { Holds, type HoldReason } from "./holds.js";
 import { blockingWait, type Handout, type Waiter } from "./wait.js";
 import type { InboxMessage, WaitOptions } from "./live.js";
@@ -32,7 +33,7 @@ export class Inbox {
   #queue: InboxMessage[] = [];
   readonly #waiters: Waiter[] = [];
   /** Ids queued or handed out in this process: the exactly-once-per-process guarantee. */
-  readonly #seen = new Set<string>();
+  readonly #seen = new RecentIds(SEEN_LIMIT);
   /** How many messages of each chat are queued: offer() must know, per message, whether its chat has any. */
   readonly #queuedPerChat = new Map<string, number>();
   readonly #holds = new Holds();
@@ -81,11 +82,6 @@ export class Inbox {
     return this.#seen.has(id);
   }
 
-  #remember(id: string): void {
-    this.#seen.add(id);
-    if (this.#seen.size > SEEN_LIMIT) this.#seen.delete(this.#seen.values().next().value!);
-  }
-
   /** Offers one message: handed straight to a waiter or the sink, queued, or refused when full (counted in dropped). */
   offer(message: InboxMessage): OfferResult {
     if (this.#seen.has(message.id)) return "duplicate";
@@ -93,7 +89,7 @@ export class Inbox {
     if (!this.#queuedPerChat.has(message.chat_id) && !this.isHeld(message.chat_id)) {
       const waiter = this.#waiters.length === 0 ? undefined : this.#servingOrder().find((w) => matches(w, message));
       if (waiter || this.#sink) {
-        this.#remember(message.id);
+        this.#seen.add(message.id);
         const index = waiter ? this.#waiters.indexOf(waiter) : -1;
         if (index >= 0) this.#waiters.splice(index, 1);
         this.#handOut([message], waiter ? waiter.deliver : this.#sink!);
@@ -106,7 +102,7 @@ export class Inbox {
       this.dropped++;
       return "full";
     }
-    this.#remember(message.id);
+    this.#seen.add(message.id);
     this.#queue.push(message);
     this.#count(message, 1);
     this.#dispatch();

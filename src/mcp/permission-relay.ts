@@ -5,6 +5,7 @@ import { resolveMentions, type MentionRef } from "../band/mentions.js";
 import { isApprover, parseVerdict, permissionRequest, requestText, type PermissionRequest } from "../channel/permission.js";
 import type { InboxMessage } from "../inbox/live.js";
 import type { LiveService } from "../inbox/service.js";
+import { RecentIds } from "../recent-ids.js";
 
 const PERMISSION_REQUEST = "notifications/claude/channel/permission_request";
 const PERMISSION_VERDICT = "notifications/claude/channel/permission";
@@ -24,13 +25,9 @@ export interface PermissionRelay {
  */
 export function relayPermissions(server: McpServer, app: App, live: LiveService, whereToAsk: () => string | undefined): PermissionRelay {
   const { approvers } = app.config.permission;
-  /** Posted requests, oldest first; answered ones stay a while, so a second answer is settled, not pushed as chat. */
-  const requests = new Map<string, { answered: boolean }>();
-
-  const remember = (requestId: string) => {
-    requests.set(requestId, { answered: false });
-    if (requests.size > OPEN_REQUESTS) requests.delete(requests.keys().next().value!);
-  };
+  /** Posted requests; answered ones stay a while, so a second answer is settled, not pushed as chat. */
+  const asked = new RecentIds(OPEN_REQUESTS);
+  const answered = new RecentIds(OPEN_REQUESTS);
 
   const ask = async (request: PermissionRequest) => {
     const chatId = whereToAsk();
@@ -52,7 +49,7 @@ export function relayPermissions(server: McpServer, app: App, live: LiveService,
       app.log.warn(`permission request ${request.request_id} not posted on Band: no approver is in chat ${chatId}; answer it in the terminal`);
       return;
     }
-    remember(request.request_id);
+    asked.add(request.request_id);
     // The tool's input goes to a chat other people read: a configured secret in it (a key in a command) is masked.
     const content = app.redact(requestText(request, agent.handle));
     await app.agent.call("createAgentChatMessage", { path: { chat_id: chatId }, body: { message: { content, mentions } } });
@@ -73,11 +70,9 @@ export function relayPermissions(server: McpServer, app: App, live: LiveService,
   return {
     takeAnswer(message) {
       const verdict = parseVerdict(message.content);
-      const request = verdict && requests.get(verdict.requestId);
-      if (!verdict || !request || !isApprover(approvers, message.sender)) return false;
+      if (!verdict || !asked.has(verdict.requestId) || !isApprover(approvers, message.sender)) return false;
       // First answer wins: a later one (a second approver) is settled too, but tells Claude Code nothing new.
-      if (!request.answered) {
-        request.answered = true;
+      if (answered.add(verdict.requestId)) {
         app.log.info(`permission ${verdict.requestId}: ${verdict.behavior} from ${message.sender.handle ?? message.sender.id}`);
         server.server
           .notification({ method: PERMISSION_VERDICT, params: { request_id: verdict.requestId, behavior: verdict.behavior } })

@@ -1,18 +1,23 @@
-/** The live inbox as tools and resources see it. Implemented in inbox/service.ts. */
-
+import { z } from "zod";
 import type { StandbyState } from "./standby.js";
 
-export interface InboxMessage {
-  id: string;
-  chat_id: string;
-  chat_title?: string;
-  sender: { id: string; name?: string; handle?: string; type: string };
-  content: string;
-  message_type: string;
-  mentions: { id: string; handle?: string; name?: string }[];
-  created_at: string;
-  attempt?: number;
-}
+/** The live inbox as tools and resources see it. Implemented in inbox/service.ts. */
+
+/** A message as the inbox hands it out; InboxMessage is derived from it, and the tools' output schemas build on it. */
+export const inboxMessageSchema = z.object({
+  id: z.string(),
+  chat_id: z.string(),
+  chat_title: z.string().optional(),
+  sender: z.object({ id: z.string(), name: z.string().optional(), handle: z.string().optional(), type: z.string() }),
+  content: z.string(),
+  message_type: z.string(),
+  mentions: z.array(z.object({ id: z.string(), handle: z.string().optional(), name: z.string().optional() })),
+  created_at: z.string(),
+  /** Which hand-out this is, when known: a redelivery has a higher one. */
+  attempt: z.number().int().optional(),
+});
+
+export type InboxMessage = z.infer<typeof inboxMessageSchema>;
 
 /** A room the loop guard holds, as facts for band_status. */
 export interface LoopHold {

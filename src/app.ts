@@ -6,6 +6,7 @@ import { secretsOf, type Config } from "./config.js";
 import { secretRedactor, type Redact } from "./redact.js";
 import type { StatusReport } from "./inbox/live.js";
 import { LiveService } from "./inbox/service.js";
+import { reportFirstContact } from "./first-contact.js";
 import type { Logger } from "./log.js";
 import { VERSION } from "./version.js";
 
@@ -68,6 +69,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
         })
       : undefined;
 
+  let stopReport: (() => void) | undefined;
   return {
     config,
     log,
@@ -79,9 +81,11 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     live,
     status: () => (live ? Promise.resolve(live.status()) : disabledStatus(agent, config.agentKeyVariable)),
     async start() {
+      if (live) stopReport = reportFirstContact(live, log, config.baseUrl);
       await live?.start();
     },
     async close() {
+      stopReport?.();
       await live?.close();
       if (!options.dispatcher) await dispatcher.close().catch(() => undefined);
     },

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { createApp } from "./app.js";
 import { ConfigError, DEFAULT_AGENT, forAgent, loadConfig, secretsOf, type Config, type ConfigFlags } from "./config.js";
 import { runDoctor } from "./doctor.js";
+import { keyRejection } from "./first-contact.js";
 import { AgentRegistry } from "./hub/registry.js";
 import { createLogger, type Logger } from "./log.js";
 import { startHttpServer, type HttpHandle } from "./http/server.js";
@@ -192,6 +193,13 @@ async function serveStdio(config: Config, log: Logger, options: { sandbox: boole
   // A person ran it in a terminal: say what it is instead of waiting silently for JSON-RPC.
   if (process.stdin.isTTY) process.stderr.write(terminalHint({ self: selfCommand(), sandbox: options.sandbox }));
   const app = createApp(config, log);
+  // Before the host's initialize is answered: a host must not count a rejected key as connected.
+  const rejection = app.agent ? await keyRejection(app.agent, app.agentKeyVariable) : undefined;
+  if (rejection) {
+    process.stderr.write(`band-mcp-server: ${rejection}\n`);
+    await app.close();
+    process.exit(1);
+  }
   const server = createMcpServer(app);
   const publisher = publishInbox(app);
   const shutdown = exitOnShutdown(log, async () => {

@@ -159,10 +159,19 @@ export function deriveWsUrl(baseUrl: string): string {
   return url.toString();
 }
 
+/** A key copied from docs or examples rather than from Band: `band_a_your_agent_key`, `band_a_...`, `band_a_<key>`, `band_a_xxxx`. */
+function isPlaceholder(value: string): boolean {
+  const rest = value.replace(/^(band|thnv)_([au]_)?/i, "");
+  return /\.\.\.|…|^<.*>$|^your[_-]|^(x+|\*+|key|api[_-]?key|agent[_-]?key|user[_-]?key|changeme|replace[_-]?me)$/i.test(rest);
+}
+
 function keyProblem(variable: string, value: string): string | undefined {
   // Control characters too: such a key passes here, then fails every request (undici refuses the header) forever.
   if (value.length < 8 || /[\s\u0000-\u001f\u007f-\u009f]/.test(value)) {
     return `${variable} is malformed (it must be a single Band API key without spaces or control characters). Copy the key again from Band's agent settings.`;
+  }
+  if (isPlaceholder(value)) {
+    return `${variable} holds a placeholder from the docs, not a key. Set it to the key from the agent's page on Band (band_a_…), or run with --sandbox to try without an account.`;
   }
   return undefined;
 }

@@ -64,6 +64,11 @@ export class Rooms {
     return this.#rooms.has(id);
   }
 
+  /** The room list has been read from Band at least once. */
+  get listed(): boolean {
+    return this.#listed;
+  }
+
   list(): { id: string; title?: string }[] {
     return [...this.#rooms.values()].map(({ id, title }) => ({ id, ...(title ? { title } : {}) }));
   }

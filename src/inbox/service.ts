@@ -204,6 +204,11 @@ export class LiveService implements LiveInbox {
     return this.#inbox.waiting;
   }
 
+  /** Whether rooms() is complete: the room list has been read from Band at least once. */
+  get roomsListed(): boolean {
+    return this.#rooms.listed;
+  }
+
   /** Known rooms, for resource listings. */
   rooms(): { id: string; title?: string }[] {
     return this.#rooms.list();

@@ -1,11 +1,11 @@
 /**
  * `npm run pack:mcpb`: the Claude Desktop bundle (MCP Bundle, .mcpb) of the built server, in build/mcpb/.
- * The bundle is a build artefact, never committed: the staged folder holds the esbuild bundle (dist/cli.js is
- * self-contained), a package.json (VERSION reads it; "type" makes cli.js an ES module) and a manifest
- * generated here, so its version and tool list cannot drift from the code. @anthropic-ai/mcpb packs it.
+ * The bundle is a build artefact, never committed: the staged folder holds the esbuild bundles (dist/cli.js, and
+ * the sandbox's own with its web chat files), a package.json (VERSION reads it; "type" makes cli.js an ES
+ * module) and a manifest generated here, so its version and tool list cannot drift from the code. @anthropic-ai/mcpb packs it.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEFAULT_TOOLSETS, TOOLSETS } from "../src/config.js";
@@ -78,6 +78,10 @@ export function packMcpb(outDir = join(root, "build/mcpb")): string {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(stage, "server"), { recursive: true });
   copyFileSync(join(root, "dist/cli.js"), join(stage, "server/cli.js"));
+  // `sandbox` and `--sandbox` import the sandbox's own bundle beside cli.js, and it serves its web chat files.
+  mkdirSync(join(stage, "server/sandbox"));
+  copyFileSync(join(root, "dist/sandbox/main.js"), join(stage, "server/sandbox/main.js"));
+  cpSync(join(root, "dist/sandbox/web"), join(stage, "server/sandbox/web"), { recursive: true });
   writeFileSync(join(stage, "package.json"), `${JSON.stringify({ name: pkg.name, version: pkg.version, type: "module", license: pkg.license }, null, 2)}\n`);
   writeFileSync(join(stage, "manifest.json"), `${JSON.stringify(mcpbManifest(), null, 2)}\n`);
   const file = join(outDir, `${pkg.name}-${pkg.version}.mcpb`);

@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_TOOLSETS } from "../../src/config.js";
 import { ALL_TOOLS } from "../../src/tools/index.js";
@@ -30,8 +32,17 @@ describe("Claude Code plugin and marketplace", () => {
     expect(report.success, JSON.stringify(report.manifest)).toBe(true);
     expect(report.manifest.warnings).toEqual([]);
     const marketplace = JSON.parse(readFileSync(join(root, ".claude-plugin/marketplace.json"), "utf8")) as { name: string; plugins: { name: string; source: string }[] };
-    expect(marketplace.plugins.map((p) => p.name)).toEqual(["band"]);
-    expect(existsSync(join(root, marketplace.plugins[0]!.source, ".claude-plugin/plugin.json"))).toBe(true);
+    expect(marketplace.plugins.map((p) => p.name)).toEqual(["band", "band-sandbox"]);
+    for (const plugin of marketplace.plugins) expect(existsSync(join(root, plugin.source, ".claude-plugin/plugin.json"))).toBe(true);
+  });
+
+  it("the sandbox plugin validates strictly and launches the published server on the sandbox, as a channel, with no key", async () => {
+    const report = await claudeValidate(join(root, "plugins/band-sandbox"));
+    expect(report.success, JSON.stringify(report.manifest)).toBe(true);
+    expect(report.manifest.warnings).toEqual([]);
+    expect(report.provides?.mcpServers).toEqual([expect.objectContaining({ name: "band-sandbox", target: "npx", args: ["-y", "band-mcp-server", "--sandbox", "--channel"] })]);
+    const plugin = JSON.parse(readFileSync(join(root, "plugins/band-sandbox/.claude-plugin/plugin.json"), "utf8")) as { version: string };
+    expect(plugin.version, "the plugin's version follows the package it runs").toBe(version);
   });
 
   it("the plugin validates strictly: the published server with its key from Claude Code's secure storage, its channel, the watch monitor and a configure skill", async () => {
@@ -79,5 +90,21 @@ describe("Claude Desktop bundle (npm run pack:mcpb)", () => {
     await run(process.execPath, [MCPB_CLI, "unpack", file, unpacked]);
     const { stdout } = await run(process.execPath, [join(unpacked, "server/cli.js"), "--version"], { env: { PATH: process.env.PATH ?? "" } });
     expect(stdout.trim()).toBe(version);
+
+    // No account needed: the unpacked bundle's --sandbox serves MCP on its embedded Band, web chat included.
+    const transport = new StdioClientTransport({ command: process.execPath, args: [join(unpacked, "server/cli.js"), "--sandbox", "--port", "0"], env: { PATH: process.env.PATH ?? "" }, stderr: "pipe" });
+    let stderr = "";
+    transport.stderr?.on("data", (chunk) => (stderr += String(chunk)));
+    const client = new Client({ name: "mcpb-sandbox", version: "1.0.0" });
+    await client.connect(transport);
+    try {
+      const chats = (await client.callTool({ name: "band_list_chats", arguments: {} })) as { isError?: boolean; structuredContent?: { items?: unknown[] } };
+      expect(chats.isError, JSON.stringify(chats)).toBeFalsy();
+      expect(chats.structuredContent?.items?.length).toBeGreaterThan(0);
+      const chatUrl = /sandbox chat at (\S+)/.exec(stderr)?.[1];
+      expect((await fetch(chatUrl!)).status, stderr).toBe(200);
+    } finally {
+      await client.close();
+    }
   });
 });

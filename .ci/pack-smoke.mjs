@@ -37,7 +37,8 @@ async function startsAndAnswers(tarball, args, env, check = async () => undefine
 
 try {
   const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: root, encoding: "utf8" }).trim().split("\n").pop();
-  await startsAndAnswers(tarball, [], { ...process.env, BAND_API_KEY: "band_a_packsmoke0000", BAND_LIVE: "false" });
+  // No Band to reach (a closed port): first contact must not hold the start.
+  await startsAndAnswers(tarball, [], { ...process.env, BAND_API_KEY: "band_a_packsmoke0000", BAND_LIVE: "false", BAND_BASE_URL: "http://127.0.0.1:9" });
   console.log("pack smoke: npx -y <tarball> started and answered initialize");
 
   const { BAND_API_KEY: _key, BAND_USER_KEY: _user, ...keyless } = process.env;

@@ -118,5 +118,5 @@ describe("Claude Desktop bundle (npm run pack:mcpb)", () => {
     } finally {
       await client.close();
     }
-  });
+  }, 90_000);
 });

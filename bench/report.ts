@@ -100,3 +100,26 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export const median = (values: readonly number[]) => percentile([...values].sort((a, b) => a - b), 50);
+
+/** The 50-agent and 1,000-agent hubs side by side: this run's figures, else the previous run's (marked). */
+export function hubSideBySide(figures: Figure[], previous: Results | undefined): string | undefined {
+  const current = new Map(figures.map((f) => [f.key, f.value]));
+  if (![...current.keys()].some((k) => k.startsWith("hub"))) return undefined;
+  const cell = (key: string, unit: string) => {
+    const value = current.get(key);
+    if (value !== undefined) return `${round(value)} ${unit}`;
+    const before = previous?.figures[key]?.value;
+    return before === undefined ? "-" : `${before} ${unit} (previous run)`;
+  };
+  const rows = [
+    ["all connected and joined", "hub_connected_ms", "hub1000_connected_ms", "ms"],
+    ["RSS", "hub_rss_mb", "hub1000_rss_mb", "MB"],
+    ["RSS per agent", "hub_rss_per_agent_mb", "hub1000_rss_per_agent_mb", "MB"],
+    ["push→delivery p50, all live", "hub_latency_p50_ms", "hub1000_latency_p50_ms", "ms"],
+    ["push→delivery p99, all live", "hub_latency_p99_ms", "hub1000_latency_p99_ms", "ms"],
+  ].map(([what, small, large, unit]) => [what!, cell(small!, unit!), cell(large!, unit!)]);
+  const header = ["hub", "50 agents × 20 rooms", "1,000 agents × 5 rooms"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}

@@ -3,17 +3,18 @@
  * process. Prints a table (each figure with its target) and writes bench/results.json; compares with the
  * previous results.json when there is one. Not part of `npm test`.
  *
- * `npm run bench -- latency throughput` runs only those scenarios (first word of each name) and writes nothing.
+ * `npm run bench -- latency throughput` runs only those scenarios (first word of each name) and writes nothing;
+ * `npm run bench -- hub1000` runs the 1,000-agent hub alone (CPU-heavy: run it on a quiet machine).
  * Knobs, for investigating: BENCH_CLI=<path> benches another build; BENCH_RUNS=<n> throughput runs (default 3);
  * BENCH_CPU_PROF=<dir> writes V8 CPU profiles of the server and the fake; BENCH_SERVER_LOG=<file> keeps the
  * server's stderr, with BENCH_LOG_LEVEL=debug for detail.
  */
 import { join } from "node:path";
-import { machine, readPrevious, table, toResults, writeResults, type Figure } from "./report.js";
+import { hubSideBySide, machine, readPrevious, table, toResults, writeResults, type Figure } from "./report.js";
 import { backlog } from "./scenarios/backlog.js";
 import { channelLatency } from "./scenarios/channel.js";
 import { coldStarts } from "./scenarios/coldstart.js";
-import { hubVersusProcesses } from "./scenarios/hub.js";
+import { hubAtScale, hubVersusProcesses } from "./scenarios/hub.js";
 import { latency } from "./scenarios/latency.js";
 import { scale } from "./scenarios/scale.js";
 import { throughput } from "./scenarios/throughput.js";
@@ -30,6 +31,7 @@ const scenarios: [string, () => Promise<Figure[]>][] = [
   ["backlog drain", () => backlog(10_000, 100)],
   ["scale", () => scale(1_000)],
   ["hub", () => hubVersusProcesses(50, 20, 200, 50)],
+  ["hub1000", () => hubAtScale(1_000, 5, 500, 100)],
 ];
 
 const only = process.argv.slice(2);
@@ -45,6 +47,8 @@ for (const [name, run] of scenarios) {
   process.stdout.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 process.stdout.write(`\n${table(figures, previous)}\n`);
+const sideBySide = hubSideBySide(figures, previous);
+if (sideBySide) process.stdout.write(`\n${sideBySide}\n`);
 if (only.length === 0) {
   writeResults(RESULTS, toResults(figures));
   process.stdout.write(`\nwrote ${RESULTS}\n`);

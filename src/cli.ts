@@ -230,6 +230,9 @@ async function serveStdio(config: Config, log: Logger, options: { sandbox: boole
   log.info(`band-mcp-server ${VERSION} ready on stdio`);
 }
 
+/** Labels named in the listening line: a hub of a thousand agents would print a line of several kilobytes. */
+const LABELS_LISTED = 20;
+
 async function serveHttp(config: Config, log: Logger, where: { host: string; port: number }): Promise<void> {
   const registry = AgentRegistry.create(config, log);
   const { createMetrics } = await loadMetrics();
@@ -251,7 +254,8 @@ async function serveHttp(config: Config, log: Logger, where: { host: string; por
   await registry.start();
   const labels = registry.labels;
   const url = labels.includes(DEFAULT_AGENT) ? http.url : `${http.base}/agents/${labels[0]}/mcp`;
-  const agents = labels.length > 1 || !labels.includes(DEFAULT_AGENT) ? ` (agents: ${labels.join(", ")}, each at ${http.base}/agents/<label>/mcp)` : "";
+  const named = labels.length > LABELS_LISTED ? `${labels.slice(0, LABELS_LISTED).join(", ")} and ${labels.length - LABELS_LISTED} more (GET /agents lists them)` : labels.join(", ");
+  const agents = labels.length > 1 || !labels.includes(DEFAULT_AGENT) ? ` (agents: ${named}, each at ${http.base}/agents/<label>/mcp)` : "";
   // Printed at every log level: with --port 0 this line is how a supervisor (or a test) learns the port.
   process.stderr.write(`band-mcp-server ${VERSION} listening on ${url}${agents}\n`);
 }

@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { FakeBandProcess } from "../fake-band.js";
 import { now, STAMP_PREFIX, type HubAgent } from "../protocol.js";
 import { percentile, type Figure } from "../report.js";
-import { CLI, markProcessed, rssMb, status, waitForMessages } from "../server.js";
+import { CLI, cpuMs, markProcessed, rssMb, status, waitForMessages } from "../server.js";
 import { clockOffset, sleep } from "../session.js";
 
 const STAMP = new RegExp(`${STAMP_PREFIX}([0-9.]+)`);
@@ -27,15 +27,9 @@ export async function hubVersusProcesses(agents: number, rooms: number, samples:
     const base = { PATH: process.env.PATH ?? "", BAND_BASE_URL: fake.world.url, BAND_WS_URL: fake.world.wsUrl, BAND_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn", BAND_LOOP_LIMIT: "0" };
     const allJoined = (what: string) => until(async () => (await fake.send("hubJoined", {})) === agents, what);
 
-    const hubStarted = now();
-    const keys = Object.fromEntries(world.map((a, i) => [`BAND_API_KEY_${label(i).toUpperCase()}`, a.key]));
-    const hub = spawn(process.execPath, [CLI, "--http", "--port", "0"], { env: { ...base, ...keys, BAND_MCP_HTTP_TOKEN: TOKEN }, stdio: ["ignore", "ignore", "pipe"] });
-    children.push(hub);
-    const origin = await listeningOrigin(hub);
-    await allJoined(`${agents} agents joined in the hub`);
-    const hubJoinedMs = now() - hubStarted;
-    await sleep(1_000);
-    const hubRss = rssMb(hub.pid!);
+    const started = await startHub(fake, world, base);
+    children.push(started.hub);
+    const { hub, origin, joinedMs: hubJoinedMs, rssMb: hubRss } = started;
 
     for (let i = 0; i < agents; i++) clients.push(await connect(`${origin}/agents/${label(i)}/mcp`));
     const latencies = await pushToDelivery(fake, world, clients, samples);
@@ -72,6 +66,58 @@ export async function hubVersusProcesses(agents: number, rooms: number, samples:
     for (const c of clients) await c.close().catch(() => undefined);
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
     await fake.close();
+  }
+}
+
+/**
+ * A hub far past the 50-agent comparison: `agents` agents × `rooms` rooms in one `--http` process (no process
+ * alternative: that many Node processes do not fit). Push → delivery is sampled with every agent live, over the
+ * MCP endpoints of `sampled` agents spread evenly across the hub.
+ */
+export async function hubAtScale(agents: number, rooms: number, samples: number, sampled: number): Promise<Figure[]> {
+  const fake = await FakeBandProcess.start();
+  const clients: Client[] = [];
+  let hub: ChildProcess | undefined;
+  try {
+    const world = await fake.send("hubWorld", { agents, rooms });
+    const base = { PATH: process.env.PATH ?? "", BAND_BASE_URL: fake.world.url, BAND_WS_URL: fake.world.wsUrl, BAND_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn" };
+    const started = await startHub(fake, world, base);
+    hub = started.hub;
+    const every = Math.max(1, Math.floor(agents / sampled));
+    const picked = world.map((agent, i) => ({ agent, i })).filter(({ i }) => i % every === 0).slice(0, sampled);
+    for (const { i } of picked) clients.push(await connect(`${started.origin}/agents/${label(i)}/mcp`));
+    const latencies = await pushToDelivery(fake, picked.map((p) => p.agent), clients, samples);
+    const setup = `${agents} agents × ${rooms} rooms`;
+    return [
+      { key: "hub1000_connected_ms", label: `hub: ${setup} → all connected, joined`, value: started.joinedMs, unit: "ms", target: { op: "<", value: 10_000 }, note: "spawn of one --http process → the fake Band sees every agent joined to every room" },
+      { key: "hub1000_start_cpu_ms", label: "hub CPU time, spawn → all joined", value: started.cpuMs, unit: "ms", note: "user + system CPU of the hub process: what the start costs whatever else the machine is doing" },
+      { key: "hub1000_rss_mb", label: `hub RSS, ${agents} agents`, value: started.rssMb, unit: "MB" },
+      { key: "hub1000_rss_per_agent_mb", label: `hub RSS per agent, ${agents} agents`, value: started.rssMb / agents, unit: "MB", target: { op: "<=", value: 2 } },
+      { key: "hub1000_latency_p50_ms", label: `hub push→delivery p50, ${agents} live`, value: percentile(latencies, 50), unit: "ms", note: `${samples} samples round-robin over ${picked.length} agents' MCP endpoints spread across the hub, every agent live` },
+      { key: "hub1000_latency_p99_ms", label: `hub push→delivery p99, ${agents} live`, value: percentile(latencies, 99), unit: "ms", target: { op: "<", value: 10 } },
+    ];
+  } finally {
+    for (const c of clients) await c.close().catch(() => undefined);
+    if (hub && hub.exitCode === null) hub.kill("SIGKILL");
+    await fake.close();
+  }
+}
+
+/** Spawns one hub for the world's agents; resolves once every agent has joined every room, with its RSS a second later. */
+async function startHub(fake: FakeBandProcess, world: HubAgent[], base: Record<string, string>): Promise<{ hub: ChildProcess; origin: string; joinedMs: number; cpuMs: number; rssMb: number }> {
+  const started = now();
+  const keys = Object.fromEntries(world.map((a, i) => [`BAND_API_KEY_${label(i).toUpperCase()}`, a.key]));
+  const hub = spawn(process.execPath, [CLI, "--http", "--port", "0"], { env: { ...base, ...keys, BAND_MCP_HTTP_TOKEN: TOKEN }, stdio: ["ignore", "ignore", "pipe"] });
+  try {
+    const origin = await listeningOrigin(hub);
+    await until(async () => (await fake.send("hubJoined", {})) === world.length, `${world.length} agents joined in the hub`);
+    const joinedMs = now() - started;
+    const cpu = cpuMs(hub.pid!);
+    await sleep(1_000);
+    return { hub, origin, joinedMs, cpuMs: cpu, rssMb: rssMb(hub.pid!) };
+  } catch (error) {
+    hub.kill("SIGKILL");
+    throw error;
   }
 }
 
@@ -125,8 +171,10 @@ function listeningOrigin(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4_000);
+      // Matched before trimming: the line itself may be longer than what is kept.
+      stderr += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(stderr);
+      stderr = stderr.slice(-4_000);
       if (match) resolve(new URL(match[1]!).origin);
     });
     child.once("exit", (code) => reject(new Error(`hub exited with ${code}: ${stderr}`)));

@@ -3,6 +3,27 @@ import { createApp, type App, type AppOptions } from "../app.js";
 import { DEFAULT_AGENT, forAgent, type Config } from "../config.js";
 import { withPrefix, type Logger } from "../log.js";
 
+/** Agents whose sockets are opening at the same time, at most. */
+const STARTING_AT_ONCE = 16;
+/** The longest one agent holds its start slot; a socket slower than that goes on connecting in the background. */
+const START_SLOT_MS = 5_000;
+
+/** Until the agent's socket is past "connecting" (connected, refused, standing by), or it is not opening one. */
+function socketSettled(app: App): Promise<void> {
+  const live = app.live;
+  const opening = () => live !== undefined && live.status().connection === "connecting" && live.status().agent !== null;
+  if (!opening()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    };
+    const timer = setTimeout(done, START_SLOT_MS);
+    const unsubscribe = live!.onStatusChanged(() => !opening() && done());
+  });
+}
+
 /**
  * The hub's agents: one App (REST clients, socket, inbox, claims) per configured key, by label. Each is
  * independent: one whose key Band rejects, or whose socket another process holds, leaves the others alone.
@@ -47,9 +68,20 @@ export class AgentRegistry {
     return [...this.#apps.entries()];
   }
 
-  /** Starts every agent at once; a failure is that agent's state (its status says why), never the hub's. */
+  /**
+   * Starts every agent, a few at a time: each start is an identity call and a socket upgrade with its joins, and
+   * a thousand at once is a burst Band's rate limits (and any proxy's upgrade queue) would refuse. A failure is
+   * that agent's state (its status says why), never the hub's.
+   */
   async start(): Promise<void> {
-    await Promise.all([...this.#apps.values()].map((app) => app.start().catch((error: unknown) => app.log.error("could not start", { error: String(error) }))));
+    const queue = [...this.#apps.values()];
+    const worker = async () => {
+      for (let app = queue.shift(); app; app = queue.shift()) {
+        await app.start().catch((error: unknown) => app.log.error("could not start", { error: String(error) }));
+        await socketSettled(app);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STARTING_AT_ONCE, queue.length) }, worker));
   }
 
   close(): Promise<void> {

@@ -21,6 +21,8 @@ async function bundle(entry) {
     target: "node20",
     // CommonJS dependencies call require(), which an ES module does not have: give the bundle one.
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+    // Loaded only when tracing is on (src/telemetry/tracing.ts), from node_modules: a plain start never parses it.
+    external: ["@opentelemetry/*"],
     legalComments: "none",
     logLevel: "warning",
   });

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { createApp } from "./app.js";
-import { ConfigError, DEFAULT_AGENT, forAgent, loadConfig, secretsOf, type Config, type ConfigFlags } from "./config.js";
+import { ConfigError, forAgent, loadConfig, secretsOf, type Config, type ConfigFlags } from "./config.js";
 import { runDoctor } from "./doctor.js";
 import { keyRejection } from "./first-contact.js";
 import { AgentRegistry } from "./hub/registry.js";
 import { createLogger, type Logger } from "./log.js";
+import { listeningLine } from "./http/announce.js";
 import { startHttpServer, type HttpHandle } from "./http/server.js";
 import { createMcpServer, toolsOf } from "./mcp/server.js";
 import { BatchedStdioServerTransport } from "./mcp/stdio.js";
 import { HOSTS, selfCommand, setupText, terminalHint, type HostName } from "./setup.js";
+import { enableTracing, tracing } from "./telemetry/tracing.js";
 import { VERSION } from "./version.js";
 import { runWatch } from "./watch/command.js";
 import { publishInbox } from "./watch/publish.js";
@@ -178,6 +180,7 @@ function exitOnShutdown(log: Logger, closeAll: () => Promise<unknown>, options: 
     log.info(`shutting down (${reason})`);
     setTimeout(() => process.exit(0), 1_500).unref();
     await closeAll().catch(() => undefined);
+    await tracing().shutdown().catch(() => undefined);
     process.exit(0);
   };
   if (options.onStdinClose) {
@@ -230,9 +233,6 @@ async function serveStdio(config: Config, log: Logger, options: { sandbox: boole
   log.info(`band-mcp-server ${VERSION} ready on stdio`);
 }
 
-/** Labels named in the listening line: a hub of a thousand agents would print a line of several kilobytes. */
-const LABELS_LISTED = 20;
-
 async function serveHttp(config: Config, log: Logger, where: { host: string; port: number }): Promise<void> {
   const registry = AgentRegistry.create(config, log);
   const { createMetrics } = await loadMetrics();
@@ -252,12 +252,7 @@ async function serveHttp(config: Config, log: Logger, where: { host: string; por
     await registry.close();
   }, { onStdinClose: false });
   await registry.start();
-  const labels = registry.labels;
-  const url = labels.includes(DEFAULT_AGENT) ? http.url : `${http.base}/agents/${labels[0]}/mcp`;
-  const named = labels.length > LABELS_LISTED ? `${labels.slice(0, LABELS_LISTED).join(", ")} and ${labels.length - LABELS_LISTED} more (GET /agents lists them)` : labels.join(", ");
-  const agents = labels.length > 1 || !labels.includes(DEFAULT_AGENT) ? ` (agents: ${named}, each at ${http.base}/agents/<label>/mcp)` : "";
-  // Printed at every log level: with --port 0 this line is how a supervisor (or a test) learns the port.
-  process.stderr.write(`band-mcp-server ${VERSION} listening on ${url}${agents}\n`);
+  process.stderr.write(listeningLine(VERSION, http, registry.labels));
 }
 
 /**
@@ -370,6 +365,7 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write("band-mcp-server: BAND_CHANNEL=true pushes into one Claude Code session over stdio; unset it to serve --http.\n");
     process.exit(2);
   }
+  if (config.otel.enabled) await enableTracing(VERSION);
   if (invocation.http) await serveHttp(config, log, invocation.http);
   else await serveStdio(config, log, { sandbox: sandbox !== undefined });
 }

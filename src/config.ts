@@ -83,6 +83,8 @@ export interface Config {
   permission: { approvers: readonly string[]; chatId?: string };
   /** `--sandbox`: the embedded sandbox's web chat, where the person the agent works with writes. */
   sandboxChatUrl?: string;
+  /** OpenTelemetry traces over OTLP: on when an OTLP endpoint is set (the SDK reads the other OTEL_* itself). */
+  otel: { enabled: boolean; endpoint?: string };
   /** Problems worth a warning that do not stop the server. */
   warnings: string[];
 }
@@ -319,6 +321,8 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
   const permission = permissionSettings(env, problems);
   if (permission.approvers.length > 0 && !channel) warnings.push("BAND_PERMISSION_APPROVERS has no effect without channel mode (--channel or BAND_CHANNEL=true).");
 
+  const otel = otelSettings(env, problems);
+
   const humanOnly = toolsetsText !== undefined && toolsets.length > 0 && toolsets.every((t) => t === "human");
   if (toolsets.includes("human") && !userKeyText && toolsetsText !== undefined && toolsets !== TOOLSETS) {
     warnings.push("The human toolset needs BAND_USER_KEY; it stays hidden until that is set.");
@@ -361,8 +365,25 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     channel,
     permission,
     ...(flags.sandboxChatUrl ? { sandboxChatUrl: flags.sandboxChatUrl } : {}),
+    otel,
     warnings,
   };
+}
+
+/**
+ * Traces go out when an OTLP endpoint is set (all signals', or the traces' own), unless the standard switches
+ * turn them off. The endpoint is checked here so a typo fails at start, not silently at the first export.
+ */
+function otelSettings(env: Env, problems: string[]): Config["otel"] {
+  const name = ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"].find((n) => nonEmpty(env, n) !== undefined);
+  const disabled = nonEmpty(env, "OTEL_SDK_DISABLED")?.toLowerCase() === "true" || nonEmpty(env, "OTEL_TRACES_EXPORTER")?.toLowerCase() === "none";
+  if (!name || disabled) return { enabled: false };
+  const endpoint = nonEmpty(env, name)!;
+  if (!httpUrl.safeParse(endpoint).success) {
+    problems.push(`${name} must be the collector's http:// or https:// URL (e.g. http://localhost:4318), or unset to turn traces off.`);
+    return { enabled: false };
+  }
+  return { enabled: true, endpoint };
 }
 
 const MAX_APPROVERS = 50;
@@ -383,7 +404,7 @@ export function secretsOf(config: Config): string[] {
   const keys = [config.agentKey, config.userKey, config.http.token, config.http.jwtSecret, ...config.agents.map((a) => a.key), ...config.http.agentTokens.values()]
     .filter((s): s is Secret => s !== undefined)
     .map((s) => s.reveal());
-  const urls = [config.baseUrl, config.wsUrl, config.proxy.httpsProxy, config.proxy.httpProxy];
+  const urls = [config.baseUrl, config.wsUrl, config.proxy.httpsProxy, config.proxy.httpProxy, config.otel.endpoint];
   return [...keys, ...urls.flatMap(urlPasswords)];
 }
 

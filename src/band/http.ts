@@ -1,4 +1,5 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
+import { tracing } from "../telemetry/tracing.js";
 import { backoff, sleep } from "../backoff.js";
 import type { Secret } from "../config.js";
 import type { Logger } from "../log.js";
@@ -137,8 +138,12 @@ export class BandClient {
     this.#jsonHeaders = { ...headers, "content-type": "application/json" };
   }
 
-  async call<Op extends OperationId>(operation: Op, options: CallOptions = {}): Promise<BandResult<BandData<Op>>> {
+  call<Op extends OperationId>(operation: Op, options: CallOptions = {}): Promise<BandResult<BandData<Op>>> {
     const { method, path } = OPERATIONS[operation];
+    return tracing().bandCall(method, path, () => this.#send(operation, method, path, options));
+  }
+
+  async #send<Op extends OperationId>(operation: Op, method: string, path: string, options: CallOptions): Promise<BandResult<BandData<Op>>> {
     const target = requestPath(this.#basePath, path, options.path, options.query);
     const headers = options.body === undefined ? this.#headers : this.#jsonHeaders;
     const retriable = IDEMPOTENT_METHODS.has(method) || options.idempotent === true;

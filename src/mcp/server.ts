@@ -3,6 +3,7 @@ import type { App } from "../app.js";
 import type { LiveInbox } from "../inbox/live.js";
 import type { ToolDefinition } from "../tools/define.js";
 import { selectTools } from "../tools/index.js";
+import { tracing } from "../telemetry/tracing.js";
 import { VERSION } from "../version.js";
 import { completers } from "./completions.js";
 import { attachChannel, CHANNEL_INSTRUCTIONS, channelCapabilities } from "./channel.js";
@@ -53,6 +54,11 @@ export function createMcpServer(app: App, session: SessionOptions = {}): McpServ
   const complete = completers(app);
   const detachResources = registerResources(server, app, complete);
   registerPrompts(server, complete);
+  const connect = server.connect.bind(server);
+  server.connect = async (transport) => {
+    await connect(transport);
+    tracing().traceTransport(transport);
+  };
   const onclose = server.server.onclose;
   server.server.onclose = () => {
     detachResources();

@@ -59,6 +59,7 @@ const handlers: Handlers = {
     }
     return { posted: posted.length, processed, neverClaimed, claimedTwice, sampleUnprocessed };
   },
+  requestCount: () => fake.requests.length,
   forget: () => {
     fake.requests.length = 0;
     fake.socket.frames.length = 0;

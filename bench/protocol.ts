@@ -49,6 +49,8 @@ export interface Commands {
   postStampedTo: { args: { roomId: string; agentId: string }; result: { id: string; sentAt: number } };
   /** The seeded peer answers `askerId`'s next message in the room the moment it is posted. */
   answerNext: { args: { roomId: string; askerId: string }; result: null };
+  /** How many REST requests the fake has answered so far. */
+  requestCount: { args: Record<string, never>; result: number };
   /** Forgets request and frame records and posted ids (long runs would otherwise grow them). */
   forget: { args: Record<string, never>; result: null };
 }

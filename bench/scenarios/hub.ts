@@ -83,6 +83,10 @@ export async function hubAtScale(agents: number, rooms: number, samples: number,
     const base = { PATH: process.env.PATH ?? "", BAND_BASE_URL: fake.world.url, BAND_WS_URL: fake.world.wsUrl, BAND_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn" };
     const started = await startHub(fake, world, base);
     hub = started.hub;
+    // Idle, every agent live: what per-agent timers (heartbeats, idle resync, claim and standby clocks) cost.
+    const [idleCpu, idleRequests] = [cpuMs(started.hub.pid!), await fake.send("requestCount", {})];
+    await sleep(IDLE_MS);
+    const idle = { cpu: cpuMs(started.hub.pid!) - idleCpu, requests: (await fake.send("requestCount", {})) - idleRequests };
     const every = Math.max(1, Math.floor(agents / sampled));
     const picked = world.map((agent, i) => ({ agent, i })).filter(({ i }) => i % every === 0).slice(0, sampled);
     for (const { i } of picked) clients.push(await connect(`${started.origin}/agents/${label(i)}/mcp`));
@@ -91,6 +95,8 @@ export async function hubAtScale(agents: number, rooms: number, samples: number,
     return [
       { key: "hub1000_connected_ms", label: `hub: ${setup} → all connected, joined`, value: started.joinedMs, unit: "ms", target: { op: "<", value: 10_000 }, note: "spawn of one --http process → the fake Band sees every agent joined to every room" },
       { key: "hub1000_start_cpu_ms", label: "hub CPU time, spawn → all joined", value: started.cpuMs, unit: "ms", note: "user + system CPU of the hub process: what the start costs whatever else the machine is doing" },
+      { key: "hub1000_idle_cpu_pct", label: `hub idle CPU, ${agents} agents live`, value: (idle.cpu / IDLE_MS) * 100, unit: "% of a core", note: `${IDLE_MS / 1000} s with nothing posted, after all joined (long enough for one idle resync at the default 60 s)` },
+      { key: "hub1000_idle_rest_per_s", label: `hub idle REST calls to Band, ${agents} agents`, value: idle.requests / (IDLE_MS / 1000), unit: "/s" },
       { key: "hub1000_rss_mb", label: `hub RSS, ${agents} agents`, value: started.rssMb, unit: "MB" },
       { key: "hub1000_rss_per_agent_mb", label: `hub RSS per agent, ${agents} agents`, value: started.rssMb / agents, unit: "MB", target: { op: "<=", value: 2 } },
       { key: "hub1000_latency_p50_ms", label: `hub push→delivery p50, ${agents} live`, value: percentile(latencies, 50), unit: "ms", note: `${samples} samples round-robin over ${picked.length} agents' MCP endpoints spread across the hub, every agent live` },
@@ -120,6 +126,9 @@ async function startHub(fake: FakeBandProcess, world: HubAgent[], base: Record<s
     throw error;
   }
 }
+
+/** The idle window of the 1,000-agent hub: past the default BAND_RESYNC_SECONDS, so a resync sweep is in it. */
+const IDLE_MS = 75_000;
 
 const label = (i: number) => `a${String(i + 1).padStart(2, "0")}`;
 

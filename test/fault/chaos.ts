@@ -80,8 +80,11 @@ export async function runChaos(
   const posted: string[] = [];
   const background: Promise<void>[] = [];
   let effectiveDrops = 0;
+  // Sockets of the "other process" (intruders) that hold the agent's slot: a drop then hits them, not the server.
+  let intrudersHolding = 0;
+  const serverHoldsSlot = () => intrudersHolding === 0 && fake.socket.connectedAgents().includes(agentId);
   const drop = (code?: number) => {
-    if (fake.socket.connectedAgents().includes(agentId)) effectiveDrops++;
+    if (serverHoldsSlot()) effectiveDrops++;
     fake.socket.drop(agentId, code);
   };
 
@@ -184,7 +187,7 @@ export async function runChaos(
     at(someTick(), (t) => {
       const retryAfter = pick([0, 0.1, 0.3]);
       log.push(`t${t}: retryable supersede, retry_after ${retryAfter}`);
-      if (fake.socket.connectedAgents().includes(agentId)) effectiveDrops++;
+      if (serverHoldsSlot()) effectiveDrops++;
       fake.socket.supersede(agentId, { reason: "session.rebalanced", message: "chaos", retryable: true, retry_after: retryAfter, correlation_id: `chaos-supersede-${i}` });
     });
   }
@@ -212,6 +215,10 @@ export async function runChaos(
       drop();
       intruder = new WebSocket(`${fake.wsUrl}/websocket?vsn=2.0.0&on_conflict=reject&agent_id=${agentId}`, { headers: { "x-api-key": fake.agent.key } });
       intruder.on("error", () => undefined);
+      intruder.on("open", () => {
+        intrudersHolding++;
+        intruder!.once("close", () => intrudersHolding--);
+      });
     });
     at(Math.min(plan.ticks - 2, from + 2 + int(3)), (t) => {
       log.push(`t${t}: the other socket goes away`);

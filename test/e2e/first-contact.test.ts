@@ -10,7 +10,8 @@ import { spawnHttpServer } from "../helpers/http-server.js";
 
 /** First contact with Band as a host sees it: the built bin over stdio, its exit code and its stderr. */
 const CLI = join(import.meta.dirname, "../../dist/cli.js");
-const WRONG_KEY = "band_a_wrongKey0123456789abcdefXYZ";
+// Key-shaped but made up (split so that secret scanners do not take it for a real key).
+const WRONG_KEY = "band_a_" + "wrongKey0123456789abcdefXYZ";
 let fake: FakeBand;
 const cleanups: (() => Promise<unknown>)[] = [];
 

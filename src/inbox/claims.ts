@@ -1,4 +1,5 @@
 import { BandApiError, type BandClient } from "../band/http.js";
+import { Listeners } from "../listeners.js";
 import type { Logger } from "../log.js";
 import type { InboxMessage } from "./live.js";
 
@@ -49,12 +50,17 @@ export interface ClaimTimeout {
  * expires: one unref'd timer per agent, armed for the earliest deadline (batched by a twentieth of the timeout).
  */
 export class Claims {
-  /** Handed out and not settled, in hand-out order, each with whether its claim landed and when it went out. */
-  readonly #inFlight = new Map<string, { message: InboxMessage; claim: Promise<boolean>; at: number }>();
+  /**
+   * Handed out and not settled, in hand-out order, each with whether its claim landed, when it went out, and the
+   * consumer that holds it when that consumer is one of several (an HTTP session).
+   */
+  readonly #inFlight = new Map<string, { message: InboxMessage; claim: Promise<boolean>; at: number; owner: object | undefined }>();
   /** The agent's last activity per chat (a message, an event, an activity report). */
   readonly #activity = new Map<string, number>();
   #failures = 0;
   #timer: NodeJS.Timeout | undefined;
+  /** Messages handed to a model (a wait's answer or a push), just claimed: for metrics. */
+  readonly handedOut = new Listeners<[messages: readonly InboxMessage[]]>();
 
   constructor(
     private readonly band: BandClient,
@@ -73,13 +79,14 @@ export class Claims {
     return this.#failures;
   }
 
-  /** Claims handed-out messages on Band; a claim that never lands is logged and counted for band_status. */
-  claim(messages: readonly InboxMessage[]): void {
+  /** Claims handed-out messages on Band, for `owner` when given; a claim that never lands is logged and counted for band_status. */
+  claim(messages: readonly InboxMessage[], owner?: object): void {
     if (messages.length === 0) return;
     const at = Date.now();
-    for (const message of messages) this.#inFlight.set(message.id, { message, claim: this.#claimOne(message), at });
+    for (const message of messages) this.#inFlight.set(message.id, { message, claim: this.#claimOne(message), at, owner });
     if (!this.#timer) this.#arm(this.timeout.ms);
     this.onChange();
+    this.handedOut.emit(messages);
   }
 
   /** The agent acted in a chat: its hand-outs there are being worked on, so their clock restarts. */
@@ -131,10 +138,13 @@ export class Claims {
     }
   }
 
-  /** The messages in flight (of one chat, when given), oldest hand-out first. */
-  list(chatId?: string): InboxMessage[] {
-    const messages = [...this.#inFlight.values()].map((entry) => entry.message);
-    return chatId === undefined ? messages : messages.filter((m) => m.chat_id === chatId);
+  /** The messages in flight (of one chat, held by one owner, when given), oldest hand-out first. */
+  list(chatId?: string, owner?: object): InboxMessage[] {
+    const messages: InboxMessage[] = [];
+    for (const entry of this.#inFlight.values()) {
+      if ((chatId === undefined || entry.message.chat_id === chatId) && (owner === undefined || entry.owner === owner)) messages.push(entry.message);
+    }
+    return messages;
   }
 
   has(id: string): boolean {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { StandbyState } from "./standby.js";
 
-/** The live inbox as tools and resources see it. Implemented in inbox/service.ts. */
+/** The live inbox as tools and resources see it. Implemented by inbox/view.ts, one view per consumer. */
 
 /** A message as the inbox hands it out; InboxMessage is derived from it, and the tools' output schemas build on it. */
 export const inboxMessageSchema = z.object({

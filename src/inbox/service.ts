@@ -5,15 +5,15 @@ import { DEFAULT_DELIVERY, type DeliverySettings, type Secret } from "../config.
 import { Listeners } from "../listeners.js";
 import type { Logger } from "../log.js";
 import type { LiveEvent } from "../realtime/events.js";
-import { Claims, type Outcome } from "./claims.js";
+import { Claims } from "./claims.js";
 import { Control } from "./control.js";
-import { InboxOffError } from "./errors.js";
 import { LoopGuard } from "./loop-guard.js";
-import { Inbox, type Sink } from "./inbox.js";
+import { Inbox } from "./inbox.js";
 import { BandLink } from "./link.js";
-import type { InboxMessage, LiveInbox, StatusReport, WaitOptions, WaitResult } from "./live.js";
+import type { InboxMessage, StatusReport } from "./live.js";
 import { Resync } from "./resync.js";
 import { Rooms } from "./rooms.js";
+import { InboxView, type ViewHooks, type ViewParts } from "./view.js";
 
 export interface LiveServiceOptions {
   band: BandClient;
@@ -46,7 +46,7 @@ const ACTIVITY_OPERATIONS: ReadonlySet<string> = new Set(["createAgentChatMessag
  * The live half of the product, as one front object over its parts: the link to Band (identity and socket),
  * the rooms and their backlog drains, the inbox and its waits, the claims on Band, and Band's agent.control.
  */
-export class LiveService implements LiveInbox {
+export class LiveService {
   readonly #closed = new AbortController();
   readonly #inbox: Inbox;
   readonly #claims: Claims;
@@ -58,7 +58,9 @@ export class LiveService implements LiveInbox {
   readonly #status = new Listeners<[]>();
   readonly #roomsChanged = new Listeners<[]>();
   readonly #chatMessage = new Listeners<[chatId: string]>();
-  readonly #handedOut = new Listeners<[messages: readonly InboxMessage[]]>();
+  readonly #parts: ViewParts;
+  /** The inbox as the process's own consumer sees it (no hooks): tools over stdio, resources, `watch`. */
+  readonly inbox: InboxView;
 
   constructor(private readonly options: LiveServiceOptions) {
     const { band, log } = options;
@@ -128,6 +130,8 @@ export class LiveService implements LiveInbox {
     });
     // Overflowed rooms drain again once the inbox is below half full: nothing dropped stays undelivered.
     this.#inbox.changed.on(() => this.#inbox.hasRoom() && this.#rooms.recover());
+    this.#parts = { inbox: this.#inbox, claims: this.#claims, rooms: this.#rooms, link: this.#link, band, log, status: () => this.status() };
+    this.inbox = new InboxView(this.#parts);
   }
 
   /** Chats whose queued messages changed. */
@@ -156,7 +160,7 @@ export class LiveService implements LiveInbox {
 
   /** Messages handed to a model (a wait's answer or a push), just claimed: for metrics. */
   onHandedOut(listener: (messages: readonly InboxMessage[]) => void): () => void {
-    return this.#handedOut.on(listener);
+    return this.#claims.handedOut.on(listener);
   }
 
   start(): Promise<void> {
@@ -191,14 +195,6 @@ export class LiveService implements LiveInbox {
     };
   }
 
-  peek(chatId?: string): InboxMessage[] {
-    return this.#inbox.peek(chatId);
-  }
-
-  inFlight(chatId?: string): InboxMessage[] {
-    return this.#claims.list(chatId);
-  }
-
   /** How many waits are blocked right now. */
   get waiting(): number {
     return this.#inbox.waiting;
@@ -214,51 +210,12 @@ export class LiveService implements LiveInbox {
     return this.#rooms.list();
   }
 
-  /** Hands out messages (waiting for them if need be), then claims what was handed out. */
-  async wait(options: WaitOptions): Promise<WaitResult> {
-    this.#assertUsable();
-    if (options.chatId !== undefined) await this.#rooms.ensure(options.chatId, options.signal);
-    const handout = await this.#inbox.wait(options);
-    this.#claims.claim(handout.messages);
-    if (handout.messages.length > 0) this.#handedOut.emit(handout.messages);
-    return { ...handout, pending: this.#inbox.pending };
-  }
-
-  /** Plugs in a push consumer: each message no blocked wait takes goes to it as it arrives, claimed first. */
-  setPushSink(sink: Sink | undefined): void {
-    this.#inbox.setSink(
-      sink &&
-        ((messages) => {
-          this.#claims.claim(messages);
-          this.#handedOut.emit(messages);
-          sink(messages);
-        }),
-    );
-  }
-
-  markProcessed(chatId: string, messageId: string, signal?: AbortSignal) {
-    return this.#settle(chatId, messageId, { status: "processed" }, signal);
-  }
-
-  markFailed(chatId: string, messageId: string, error: string, signal?: AbortSignal) {
-    return this.#settle(chatId, messageId, { status: "failed", error }, signal);
-  }
-
-  /** Puts handed-out, unacknowledged messages back (their client is gone), for the next waiter, in order. */
-  requeue(messages: InboxMessage[]): void {
-    this.#inbox.requeue(this.#claims.release(messages));
-  }
-
-  #settle(chatId: string, messageId: string, outcome: Outcome, signal?: AbortSignal): Promise<{ id: string; status: string }> {
-    // Marked while still queued here: it is settled, so nobody else is handed it. (A message in flight is not
-    // queued: skipping the look-up keeps a mark O(1) under a full inbox.)
-    if (!this.#claims.has(messageId) && this.#inbox.withdraw(messageId, chatId)) this.#inbox.deliveredTotal++;
-    return this.#claims.settle(chatId, messageId, outcome, signal);
-  }
-
-  #assertUsable(): void {
-    const { connection, detail } = this.#link;
-    if (connection === "conflict" || connection === "unauthorized") throw new InboxOffError(connection, detail, this.#link.standby);
+  /**
+   * A new door to the inbox for one consumer with its own hooks (a session that owns its hand-outs, the
+   * permission relay's interceptor); `inbox` is the door without hooks.
+   */
+  view(hooks?: ViewHooks): InboxView {
+    return new InboxView(this.#parts, hooks);
   }
 
   /**

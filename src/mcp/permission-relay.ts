@@ -14,7 +14,7 @@ const PERMISSION_VERDICT = "notifications/claude/channel/permission";
 const OPEN_REQUESTS = 100;
 
 export interface PermissionRelay {
-  /** Takes an approver's answer to a request we posted (true: settled here, not to be pushed). */
+  /** Takes an approver's answer to a request we posted (true: it is the verdict; the inbox view settles it, unpushed). */
   takeAnswer(message: InboxMessage): boolean;
 }
 
@@ -78,7 +78,6 @@ export function relayPermissions(server: McpServer, app: App, live: LiveService,
           .notification({ method: PERMISSION_VERDICT, params: { request_id: verdict.requestId, behavior: verdict.behavior } })
           .catch((error: unknown) => app.log.warn(`could not send ${PERMISSION_VERDICT}`, { error: String(error) }));
       }
-      live.markProcessed(message.chat_id, message.id).catch((error: unknown) => app.log.warn(`could not mark permission answer ${message.id} processed`, { error: String(error) }));
       return true;
     },
   };

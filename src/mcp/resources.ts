@@ -39,7 +39,7 @@ export function registerResources(server: McpServer, app: App, complete: Complet
   const chatIdOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? "";
 
   server.registerResource("inbox", "band://inbox", { title: "Band inbox", description: "Messages queued for you (peek: reading does not claim them).", mimeType: JSON_TYPE }, (uri) =>
-    json(uri.href, live?.peek() ?? []),
+    json(uri.href, live?.inbox.peek() ?? []),
   );
   server.registerResource(
     "chat-inbox",
@@ -48,7 +48,7 @@ export function registerResources(server: McpServer, app: App, complete: Complet
       complete: { chat_id: complete.chatId },
     }),
     { title: "Band inbox for one chat", description: "Messages queued for you from one chat.", mimeType: JSON_TYPE },
-    (uri, variables) => json(uri.href, live?.peek(chatIdOf(variables.chat_id)) ?? []),
+    (uri, variables) => json(uri.href, live?.inbox.peek(chatIdOf(variables.chat_id)) ?? []),
   );
   server.registerResource("status", "band://status", { title: "Band connection status", description: "What band_status returns.", mimeType: JSON_TYPE }, (uri) =>
     json(uri.href, app.status().then(describeStatus)),

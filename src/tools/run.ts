@@ -21,7 +21,7 @@ export interface ToolDeps {
 }
 
 /** What tools see of an app; `live` is a session's view of the inbox (HTTP mode), the app's by default. */
-export function toolDeps(app: App, live: LiveInbox | undefined = app.live): ToolDeps {
+export function toolDeps(app: App, live: LiveInbox | undefined = app.live?.inbox): ToolDeps {
   return {
     agent: app.agent,
     user: app.user,

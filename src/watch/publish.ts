@@ -105,7 +105,7 @@ export class InboxPublisher {
     const hello: WatchFrame = { type: "hello", agent: agent && { id: agent.id, handle: agent.handle }, pid: process.pid, channel: this.channel };
     socket.write(lineOf(hello));
     if (this.channel) return;
-    for (const message of this.live.peek().slice(0, PENDING_ON_CONNECT)) socket.write(lineOf(frameOf(message)));
+    for (const message of this.live.inbox.peek().slice(0, PENDING_ON_CONNECT)) socket.write(lineOf(frameOf(message)));
   }
 
   #broadcast(frame: WatchFrame): void {

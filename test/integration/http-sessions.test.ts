@@ -1,6 +1,5 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SessionInbox } from "../../src/inbox/session.js";
 import { startHttpServer, type HttpHandle } from "../../src/http/server.js";
 import { startFakeBand, type FakeBand } from "../fake-band/index.js";
 import { connectInMemory, untilJoined, waitFor, type Connected } from "../helpers/harness.js";
@@ -46,8 +45,8 @@ describe("HTTP sessions over one shared inbox", () => {
   });
 
   it("put back only what Band still lists as unprocessed", async () => {
-    const live = app.app.live!;
-    const session = new SessionInbox(live, app.app.agent, app.app.log);
+    const live = app.app.live!.inbox;
+    const session = app.app.live!.view({ owned: true });
     const [kept, markedElsewhere] = [post("still open"), post("marked by someone else")];
     await waitFor(() => live.peek().length === 2, "both queued");
     const got = await session.wait({ timeoutMs: 5_000, max: 10, signal: never });
@@ -64,8 +63,8 @@ describe("HTTP sessions over one shared inbox", () => {
   });
 
   it("forget what the session marked itself, and release its waits on close", async () => {
-    const live = app.app.live!;
-    const session = new SessionInbox(live, app.app.agent, app.app.log);
+    const live = app.app.live!.inbox;
+    const session = app.app.live!.view({ owned: true });
     const sent = post("done here");
     expect((await session.wait({ timeoutMs: 5_000, max: 10, signal: never })).messages.map((m) => m.id)).toEqual([sent.id]);
     expect(session.inFlight().map((m) => m.id)).toEqual([sent.id]);

@@ -48,7 +48,7 @@ describe("band_send_and_wait", () => {
   it("waits only for the mentioned participants and only for messages newer than the question", async () => {
     const c = await live();
     const older = fake.postMessage(fake.room.id, { senderId: fake.peer.id, content: "an old note", mentions: [fake.agent.id] });
-    await waitFor(() => c.app.live!.peek().some((m) => m.id === older.id), "old note queued");
+    await waitFor(() => c.app.live!.inbox.peek().some((m) => m.id === older.id), "old note queued");
     const pending = ask(c);
     const question = await waitFor(() => fake.messages(fake.room.id).some((m) => m.sender_id === fake.agent.id), "question sent").then(
       () => fake.messages(fake.room.id).find((m) => m.sender_id === fake.agent.id)!,

@@ -4,7 +4,7 @@ import { Participants } from "./band/participants.js";
 import { socketProxyAgent } from "./band/proxy.js";
 import { secretsOf, type Config } from "./config.js";
 import { secretRedactor, type Redact } from "./redact.js";
-import type { StatusReport } from "./inbox/live.js";
+import type { LinkProblem, StatusReport } from "./inbox/live.js";
 import { LiveService } from "./inbox/service.js";
 import { reportFirstContact } from "./first-contact.js";
 import type { Logger } from "./log.js";
@@ -110,7 +110,8 @@ async function disabledStatus(agent: BandClient | undefined, keyVariable: string
     const { data } = await agent.call("getAgentMe");
     return { ...base, agent: { id: data.id, name: data.name, handle: data.handle } };
   } catch (error) {
-    const why = error instanceof BandApiError && (error.status === 401 || error.status === 403) ? `Band rejected the agent key: set ${keyVariable} to a valid key` : `Band is unreachable: ${String(error)}`;
-    return { ...base, ok: false, detail: why };
+    const rejected = error instanceof BandApiError && (error.status === 401 || error.status === 403);
+    const problem: LinkProblem = rejected ? { reason: "key_rejected", http_status: error.status, key_variable: keyVariable } : { reason: "band_unreachable", error: String(error) };
+    return { ...base, ok: false, problem };
   }
 }

@@ -14,22 +14,25 @@ export const READ_CONTENT_CHARS = 200_000;
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
 
 /**
- * `text` cut to `max` characters, with a marker saying how much is missing and where to read it. Never splits
- * a surrogate pair, so the cut text is still valid Unicode.
+ * `text` cut to at most `max` characters, and how many were left out (0: whole). Never splits a surrogate pair,
+ * so the cut text is still valid Unicode. A fact: the layer that shows the text says what is missing and where.
  */
-export function cutText(text: string, max: number, whereToRead: string): string {
-  if (text.length <= max) return text;
+export function cutAt(text: string, max: number): { text: string; cut: number } {
+  if (text.length <= max) return { text, cut: 0 };
   const end = isHighSurrogate(text.charCodeAt(max - 1)) ? max - 1 : max;
-  return `${text.slice(0, end)}\n[… cut by band-mcp-server: ${text.length - end} more characters. ${whereToRead}]`;
+  return { text: text.slice(0, end), cut: text.length - end };
+}
+
+/** The marker that ends a cut text: how much is missing, and `whereToRead` the rest. */
+export const cutMarker = (cut: number, whereToRead: string) => `\n[… cut by band-mcp-server: ${cut} more characters. ${whereToRead}]`;
+
+/** `text` cut to `max` characters, with a marker saying how much is missing and where to read it. */
+export function cutText(text: string, max: number, whereToRead: string): string {
+  const { text: kept, cut } = cutAt(text, max);
+  return cut ? kept + cutMarker(cut, whereToRead) : text;
 }
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
-
-/** Where an inbox message's full text can be read: the chat-reading tools have a higher bound. */
-export const readWholeMessage = (chatId: string) => `Read the whole message with band_get_context or band_list_messages (chat_id ${chatId}).`;
-
-/** Where a message cut in the chat-reading tools can be read: nowhere through MCP. */
-export const READ_LIMIT_NOTE = `Messages are shown up to ${READ_CONTENT_CHARS} characters here; open the chat on Band to read the rest.`;
 
 /**
  * A tool result (or resource) that fits in one JSON-RPC line: its JSON text and that text as a JSON string

@@ -1,6 +1,7 @@
 import { BandApiError, type BandClient } from "./band/http.js";
 import type { StatusReport } from "./inbox/live.js";
 import type { Logger } from "./log.js";
+import { describeStatus } from "./tools/inbox/status-words.js";
 
 /**
  * First contact with Band, made visible: a key Band rejects stops a single-agent stdio server before its host
@@ -38,7 +39,7 @@ export interface LiveFacts {
 
 /** The line for the start so far, or undefined while it is still too early to say. */
 function firstContactLine(live: LiveFacts, baseUrl: string, late: boolean): { line: string; final: boolean } | undefined {
-  const status = live.status();
+  const status = describeStatus(live.status());
   const detail = status.detail ? `: ${status.detail}` : "";
   if (status.connection === "connected" && live.roomsListed && status.agent) {
     const rooms = live.rooms().length;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { App } from "../app.js";
 import type { InboxMessage } from "../inbox/live.js";
 import { transcript } from "../inbox/sync.js";
+import { cutMarker } from "../bounds.js";
 import { redactJson } from "../redact.js";
 import { chatId } from "../tools/common.js";
 import sendAndWaitTool from "../tools/messages/band_send_and_wait.js";
@@ -62,7 +63,10 @@ export async function sendSync(app: App, body: unknown, call: SyncCall): Promise
   if (!app.live) return restError(400, "inbox_disabled", "This agent runs without the live inbox (BAND_LIVE=false), so it cannot wait for a reply: send with POST …/messages instead.");
   const state = app.live.status();
   if (state.connection === "conflict") return restError(409, "conflict", `Nothing was sent: agent in conflict (${state.detail ?? "another process holds this agent's Band connection"}); its replies go there.`);
-  if (state.connection === "unauthorized") return restError(503, "unauthorized", `Nothing was sent: Band rejected this agent's key (${state.detail ?? "unauthorized"}).`);
+  if (state.connection === "unauthorized") {
+    const why = state.problem?.reason === "key_rejected" ? `HTTP ${state.problem.http_status}: set ${state.problem.key_variable} to a valid agent key and restart the hub` : (state.detail ?? "unauthorized");
+    return restError(503, "unauthorized", `Nothing was sent: Band rejected this agent's key (${why}).`);
+  }
   if (call.stopping.aborted) return stopping(false);
   const inbox = app.live.view({ owned: true });
   const release = () => void inbox.close({ requeue: false });
@@ -79,7 +83,7 @@ export async function sendSync(app: App, body: unknown, call: SyncCall): Promise
     if (!written || !result.reply) return inbox.close({ requeue: true });
     await inbox.markProcessed(result.reply.chat_id, result.reply.id).catch((e: unknown) => app.log.warn("could not mark a sync reply processed; it stays claimed until the next start", { error: String(e) }));
   };
-  return { status: 200, body: result, after };
+  return { status: 200, body: { ...result, reply: result.reply && forCaller(result.reply) }, after };
 }
 
 /** GET /agents/<label>/chats/<chat_id>/transcript: the chat as this agent sees it, oldest first. */
@@ -93,13 +97,20 @@ export async function chatTranscript(app: App, chat: string): Promise<RestReply>
       id: m.id,
       sender: m.sender,
       role: m.sender.id === self ? "self" : m.sender.type.toLowerCase() === "agent" ? "agent" : "user",
-      content: m.content,
+      content: forCaller(m).content,
       created_at: m.created_at,
     }));
     return { status: 200, body: redactJson({ chat_id: id.data, messages }, app.redact).value };
   } catch (e) {
     return failed(app, e, false);
   }
+}
+
+/** A message for an HTTP caller: a text the inbox cut says so, and where the rest is. */
+function forCaller(message: InboxMessage): Omit<InboxMessage, "cut_chars"> {
+  if (message.cut_chars === undefined) return message;
+  const { cut_chars, ...shown } = message;
+  return { ...shown, content: message.content + cutMarker(cut_chars, "The whole message is in the chat on Band.") };
 }
 
 async function everyoneElse(app: App, chat: string, signal: AbortSignal): Promise<string[] | RestReply> {

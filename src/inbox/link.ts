@@ -6,15 +6,15 @@ import type { Logger } from "../log.js";
 import { parseBandEvent, type BandEvent, type LiveEvent } from "../realtime/events.js";
 import { BandSocket, type SocketState } from "../realtime/socket.js";
 import { parseTopic, TOPIC_EVENTS, topics, type TopicKind } from "../realtime/topics.js";
-import type { ConnectionState } from "./live.js";
+import type { ConnectionState, LinkProblem } from "./live.js";
 import { Standby, type StandbyState } from "./standby.js";
 
 export interface LinkOptions {
   band: BandClient;
   wsUrl: string;
   key: Secret;
-  /** The setting that holds the key (BAND_API_KEY, or BAND_API_KEY_<LABEL> for a hub's agent), named when Band rejects it. */
-  keyVariable?: string;
+  /** The setting that holds the key (BAND_API_KEY, or BAND_API_KEY_<LABEL> for a hub's agent), reported when Band rejects it. */
+  keyVariable: string;
   log: Logger;
   socketAgent?: HttpAgent;
   heartbeatIntervalMs?: number;
@@ -41,6 +41,8 @@ export class BandLink {
   agent: { id: string; name: string; handle: string } | null = null;
   connection: ConnectionState = "connecting";
   detail: string | undefined;
+  /** Band rejected the key, or has not answered yet: the facts, for the layers above to word. */
+  problem: LinkProblem | undefined;
   /** When the last frame arrived (ms); formatted only when read, not once per frame. */
   #lastEventMs = 0;
 
@@ -98,10 +100,10 @@ export class BandLink {
       return "ok";
     } catch (error) {
       if (error instanceof BandApiError && (error.status === 401 || error.status === 403)) {
-        this.setState("unauthorized", `Band rejected the agent key (${error.status}); set ${this.options.keyVariable ?? "BAND_API_KEY"} to a valid agent key and restart`);
+        this.setState("unauthorized", undefined, { reason: "key_rejected", http_status: error.status, key_variable: this.options.keyVariable });
         return "fatal";
       }
-      this.setState("connecting", `cannot reach Band yet: ${error instanceof Error ? error.message : String(error)}`);
+      this.setState("connecting", undefined, { reason: "band_unreachable", error: error instanceof Error ? error.message : String(error) });
       return "retry";
     }
   }
@@ -153,10 +155,11 @@ export class BandLink {
     await this.#socket?.close();
   }
 
-  setState(state: ConnectionState, detail?: string): void {
-    if (this.connection === state && this.detail === detail) return;
+  setState(state: ConnectionState, detail?: string, problem?: LinkProblem): void {
+    if (this.connection === state && this.detail === detail && JSON.stringify(this.problem) === JSON.stringify(problem)) return;
     this.connection = state;
     this.detail = detail;
+    this.problem = problem;
     this.options.onState(state);
   }
 

@@ -15,6 +15,8 @@ export const inboxMessageSchema = z.object({
   created_at: z.string(),
   /** Which hand-out this is, when known: a redelivery has a higher one. */
   attempt: z.number().int().optional(),
+  /** Characters of `content` left out by the inbox's bound (absent when whole): the layer showing it says so. */
+  cut_chars: z.number().int().optional(),
 });
 
 export type InboxMessage = z.infer<typeof inboxMessageSchema>;
@@ -30,6 +32,11 @@ export interface LoopHold {
 
 export type ConnectionState = "connected" | "connecting" | "disconnected" | "conflict" | "unauthorized" | "disabled";
 
+/** Why the agent cannot use Band, as facts: band_status, the first-contact line and the hub word them. */
+export type LinkProblem =
+  | { reason: "key_rejected"; http_status: number; key_variable: string }
+  | { reason: "band_unreachable"; error: string };
+
 export interface StatusReport {
   ok: boolean;
   agent: { id: string; name: string; handle: string } | null;
@@ -43,6 +50,8 @@ export interface StatusReport {
   standby?: StandbyState;
   /** Rooms the loop guard holds (agents answering each other), with what is held. */
   loop_guard?: LoopHold[];
+  /** Band rejected the key or cannot be reached (facts; `detail` carries any other reason as text). */
+  problem?: LinkProblem;
   /** Why the connection is not usable, when it is not. */
   detail?: string;
 }

@@ -20,8 +20,8 @@ export interface LiveServiceOptions {
   participants: Participants;
   wsUrl: string;
   key: Secret;
-  /** The setting that holds the key, named when Band rejects it. */
-  keyVariable?: string;
+  /** The setting that holds the key, reported when Band rejects it. */
+  keyVariable: string;
   capacity: number;
   /** The inbox's bound in bytes, besides its bound in messages. */
   maxBytes: number;
@@ -191,6 +191,7 @@ export class LiveService {
       version: this.options.version,
       ...(this.#link.standby ? { standby: this.#link.standby } : {}),
       ...(loopHolds.length > 0 ? { loop_guard: loopHolds } : {}),
+      ...(this.#link.problem ? { problem: this.#link.problem } : {}),
       ...(detail ? { detail } : {}),
     };
   }

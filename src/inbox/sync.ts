@@ -1,6 +1,6 @@
 import { BandApiError, type BandClient } from "../band/http.js";
 import { renderMessage } from "../band/mentions.js";
-import { INBOX_CONTENT_CHARS, cutText, readWholeMessage } from "../bounds.js";
+import { INBOX_CONTENT_CHARS, cutAt } from "../bounds.js";
 import { cursorPages } from "../band/pages.js";
 import type { Participant, Participants } from "../band/participants.js";
 import type { Logger } from "../log.js";
@@ -64,13 +64,14 @@ export function toInboxMessage(message: BandMessage, chatId: string, chatTitle: 
   const sender = participants.find((p) => p.id === message.sender_id);
   const name = sender?.name ?? message.sender_name ?? undefined;
   const handle = sender?.handle ?? undefined;
+  const content = cutAt(renderMessage(message, participants).content, INBOX_CONTENT_CHARS);
   const attempt = agentId === undefined ? undefined : deliveriesOf(message.metadata?.delivery_status)[agentId]?.attempt;
   return {
     id: message.id,
     chat_id: chatId,
     ...(chatTitle ? { chat_title: chatTitle } : {}),
     sender: { id: message.sender_id, ...(name ? { name } : {}), ...(handle ? { handle } : {}), type: message.sender_type },
-    content: cutText(renderMessage(message, participants).content, INBOX_CONTENT_CHARS, readWholeMessage(chatId)),
+    content: content.text,
     message_type: message.message_type,
     mentions: (message.metadata?.mentions ?? []).map((m) => ({
       id: m.id,
@@ -79,6 +80,7 @@ export function toInboxMessage(message: BandMessage, chatId: string, chatTitle: 
     })),
     created_at: message.inserted_at,
     ...(attempt !== undefined ? { attempt } : {}),
+    ...(content.cut ? { cut_chars: content.cut } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { App } from "../app.js";
 import { toChannelEvent } from "../channel/event.js";
 import type { InboxMessage, LiveInbox } from "../inbox/live.js";
+import { presentMessage } from "../tools/inbox/schemas.js";
 import { relayPermissions } from "./permission-relay.js";
 
 /** Claude Code's channel contract (code.claude.com, "Channels reference"). */
@@ -48,7 +49,7 @@ export function attachChannel(server: McpServer, app: App): Channel {
 
   const push = (message: InboxMessage) => {
     lastChatId = message.chat_id;
-    const event = toChannelEvent(message);
+    const event = toChannelEvent(presentMessage(message));
     const meta = Object.fromEntries(Object.entries(event.meta).map(([key, value]) => [key, app.redact(value)]));
     server.server.notification({ method: PUSH, params: { content: app.redact(event.content), meta } }).catch((error: unknown) => app.log.warn(`could not send ${PUSH}`, { error: String(error) }));
   };

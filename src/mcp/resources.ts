@@ -3,6 +3,7 @@ import { SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextp
 import type { App } from "../app.js";
 import { outgoing } from "../bounds.js";
 import { transcript } from "../inbox/sync.js";
+import { presentMessage } from "../tools/inbox/schemas.js";
 import { describeStatus } from "../tools/inbox/status-words.js";
 import type { Completers } from "./completions.js";
 
@@ -39,7 +40,7 @@ export function registerResources(server: McpServer, app: App, complete: Complet
   const chatIdOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? "";
 
   server.registerResource("inbox", "band://inbox", { title: "Band inbox", description: "Messages queued for you (peek: reading does not claim them).", mimeType: JSON_TYPE }, (uri) =>
-    json(uri.href, live?.inbox.peek() ?? []),
+    json(uri.href, (live?.inbox.peek() ?? []).map(presentMessage)),
   );
   server.registerResource(
     "chat-inbox",
@@ -48,7 +49,7 @@ export function registerResources(server: McpServer, app: App, complete: Complet
       complete: { chat_id: complete.chatId },
     }),
     { title: "Band inbox for one chat", description: "Messages queued for you from one chat.", mimeType: JSON_TYPE },
-    (uri, variables) => json(uri.href, live?.inbox.peek(chatIdOf(variables.chat_id)) ?? []),
+    (uri, variables) => json(uri.href, (live?.inbox.peek(chatIdOf(variables.chat_id)) ?? []).map(presentMessage)),
   );
   server.registerResource("status", "band://status", { title: "Band connection status", description: "What band_status returns.", mimeType: JSON_TYPE }, (uri) =>
     json(uri.href, app.status().then(describeStatus)),
@@ -60,7 +61,7 @@ export function registerResources(server: McpServer, app: App, complete: Complet
       complete: { chat_id: complete.chatId },
     }),
     { title: "Band chat transcript", description: "The chat's messages as you see them, oldest first, mentions rendered as @handle.", mimeType: JSON_TYPE },
-    (uri, variables) => json(uri.href, app.agent ? transcript(app.agent, app.participants, chatIdOf(variables.chat_id)) : []),
+    (uri, variables) => json(uri.href, app.agent ? transcript(app.agent, app.participants, chatIdOf(variables.chat_id)).then((messages) => messages.map(presentMessage)) : []),
   );
   if (app.agent) {
     const agent = app.agent;

@@ -1,5 +1,5 @@
 import { renderMessage, type BandMessage } from "../band/mentions.js";
-import { READ_CONTENT_CHARS, READ_LIMIT_NOTE, cutText } from "../bounds.js";
+import { READ_CONTENT_CHARS, cutText } from "../bounds.js";
 import type { ToolContext } from "./define.js";
 
 /**
@@ -11,6 +11,9 @@ export async function renderMessages<T extends BandMessage>(ctx: ToolContext, ch
   const participants = needsParticipants ? await ctx.participants.list(chatId, ctx.signal) : [];
   return messages.map((m) => bounded(renderMessage(m, participants)));
 }
+
+/** Where a message cut in the chat-reading tools can be read: nowhere through MCP. */
+const READ_LIMIT_NOTE = `Messages are shown up to ${READ_CONTENT_CHARS} characters here; open the chat on Band to read the rest.`;
 
 function bounded<T extends BandMessage>(message: T): T {
   if (typeof message.content !== "string" || message.content.length <= READ_CONTENT_CHARS) return message;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineLiveTool } from "../define.js";
-import { inboxMessage } from "./schemas.js";
+import { inboxMessage, presentMessage } from "./schemas.js";
 
 /** A host that drops pushes can leave many in flight: the oldest are the ones to settle first. */
 const IN_FLIGHT_SHOWN = 50;
@@ -23,7 +23,7 @@ export default defineLiveTool({
   operations: [],
   async handler(params, ctx) {
     const { live } = ctx;
-    const messages = live.peek(params.chat_id);
-    return { messages, pending: messages.length, in_flight: live.inFlight(params.chat_id).slice(0, IN_FLIGHT_SHOWN) };
+    const messages = live.peek(params.chat_id).map(presentMessage);
+    return { messages, pending: messages.length, in_flight: live.inFlight(params.chat_id).slice(0, IN_FLIGHT_SHOWN).map(presentMessage) };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineLiveTool } from "../define.js";
-import { inboxMessage } from "./schemas.js";
+import { inboxMessage, presentMessage } from "./schemas.js";
 
 export default defineLiveTool({
   name: "band_wait_for_message",
@@ -23,12 +23,13 @@ export default defineLiveTool({
   operations: [],
   async handler(params, ctx) {
     const timeoutMs = params.timeout_seconds * 1000;
-    return ctx.live.wait({
+    const result = await ctx.live.wait({
       timeoutMs,
       max: params.max_messages,
       signal: ctx.signal,
       ...(params.chat_id ? { chatId: params.chat_id } : {}),
       onTick: (elapsed) => void ctx.progress(Math.round(elapsed / 1000), params.timeout_seconds, "waiting for Band messages"),
     });
+    return { ...result, messages: result.messages.map(presentMessage) };
   },
 });

@@ -1,4 +1,4 @@
-import type { LoopHold, StatusReport } from "../../inbox/live.js";
+import type { LinkProblem, LoopHold, StatusReport } from "../../inbox/live.js";
 import type { StandbyState } from "../../inbox/standby.js";
 
 /** A standby in words, for band_status.detail and inbox tool errors. */
@@ -12,8 +12,19 @@ function describeLoopHold(hold: LoopHold): string {
   return `chat ${hold.chat_id} is held by the loop guard: ${hold.agent_messages_in_a_row} messages in a row from agents with no person's message between (BAND_LOOP_LIMIT); its ${hold.held} held message(s) stay unprocessed on Band until a person writes there or Band says play, then they come in order`;
 }
 
-/** The status a model reads: the facts, with what they mean added to `detail`. */
-export function describeStatus(report: StatusReport): StatusReport {
-  const words = [report.detail, report.standby ? describeStandby(report.standby) : undefined, ...(report.loop_guard ?? []).map(describeLoopHold)].filter(Boolean);
+/** Why Band cannot be used, in words: what happened and what to do. */
+export function describeProblem(problem: LinkProblem): string {
+  if (problem.reason === "key_rejected") return `Band rejected the agent key (${problem.http_status}); set ${problem.key_variable} to a valid agent key and restart`;
+  return `cannot reach Band yet: ${problem.error}`;
+}
+
+/** The status a model (or the operator's log) reads: the facts, with what they mean in `detail`. */
+export function describeStatus({ problem, ...report }: StatusReport): Omit<StatusReport, "problem"> {
+  const words = [
+    problem ? describeProblem(problem) : undefined,
+    report.detail,
+    report.standby ? describeStandby(report.standby) : undefined,
+    ...(report.loop_guard ?? []).map(describeLoopHold),
+  ].filter(Boolean);
   return words.length > 0 ? { ...report, detail: words.join("; ") } : report;
 }

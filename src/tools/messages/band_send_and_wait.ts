@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { InboxMessage, LiveInbox } from "../../inbox/live.js";
 import { ToolError, defineLiveTool } from "../define.js";
 import { chatId } from "../common.js";
-import { inboxMessage } from "../inbox/schemas.js";
+import { inboxMessage, presentMessage } from "../inbox/schemas.js";
 import { contentInput, mentionsInput, postMessage, resolveRecipients } from "./send.js";
 
 /** States in which the inbox cannot receive the reply: refuse before sending rather than after. */
@@ -49,7 +49,7 @@ export default defineLiveTool({
       accept: (m: InboxMessage) => awaited.has(m.sender.id) && !earlier.has(m.id),
       onTick: (elapsedMs) => void ctx.progress(Math.round(elapsedMs / 1000), timeout_seconds, `waiting for a reply from ${who}`),
     });
-    return { message_id, reply: messages[0] ?? null, timed_out, ...(interrupted ? { interrupted } : {}) };
+    return { message_id, reply: messages[0] ? presentMessage(messages[0]) : null, timed_out, ...(interrupted ? { interrupted } : {}) };
   },
 });
 

@@ -6,7 +6,7 @@
  * page shows it; the agent keeps its own account (band_status).
  */
 import { randomUUID } from "node:crypto";
-import { topics } from "../realtime/topics.js";
+import { sendControl, type SendFrame } from "./socket-frames.js";
 
 export const CONTROL_MODES = ["interrupt", "stop", "play"] as const;
 export type ControlMode = (typeof CONTROL_MODES)[number];
@@ -19,14 +19,11 @@ export interface Paused {
 
 export type ControlOutcome = { sent: true; correlationId: string; paused: Paused } | { sent: false };
 
-/** Sends a frame on a joined topic; false when the agent has no socket with that topic joined. */
-type Push = (agentId: string, topic: string, event: string, payload: object) => boolean;
-
 export class AgentControls {
   readonly #stopped = new Map<string, { agent: boolean; rooms: Set<string> }>();
 
   constructor(
-    private readonly push: Push,
+    private readonly sendFrame: SendFrame,
     private readonly onChange: (agentId: string, paused: Paused) => void,
   ) {}
 
@@ -41,7 +38,7 @@ export class AgentControls {
       ...(reason === undefined ? {} : { reason }),
       correlation_id: correlationId,
     };
-    if (!this.push(agentId, topics.control(agentId), "agent.control", payload)) return { sent: false };
+    if (!sendControl(this.sendFrame, agentId, payload)) return { sent: false };
     const state = this.#stopped.get(agentId) ?? { agent: false, rooms: new Set<string>() };
     if (mode === "stop" && roomId === undefined) state.agent = true;
     if (mode === "stop" && roomId !== undefined) state.rooms.add(roomId);

@@ -7,7 +7,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { parseTopic } from "../realtime/topics.js";
 import { createRestHandler, type RestHooks } from "./rest.js";
+import { chatMessage } from "./shapes.js";
 import { BandSocketServer, type SocketServerOptions } from "./socket.js";
+import { relayToSockets } from "./socket-frames.js";
 import { BandStore, type ActorRecord, type Role } from "./store.js";
 
 export interface Actor {
@@ -18,7 +20,7 @@ export interface Actor {
   key: string;
 }
 
-export type ChatMessage = ReturnType<BandStore["chatMessage"]>;
+export type ChatMessage = ReturnType<typeof chatMessage>;
 
 export interface DeliveryView {
   status: "none" | "processing" | "processed" | "failed";
@@ -98,7 +100,9 @@ export async function startBand(options: BandOptions = {}): Promise<Band> {
     canJoin: (agentId, topic) => canJoin(store, agentId, topic),
     ...options.socket,
   });
-  const store = new BandStore((agentId, topic, event, payload) => void socket.push(agentId, topic, event, payload), { maxMessages: options.maxMessages });
+  const store = new BandStore({ maxMessages: options.maxMessages });
+  // First of the store's watchers: agents hear of a change before the web chat and the world file do.
+  relayToSockets(store, (agentId, topic, event, payload) => socket.push(agentId, topic, event, payload));
 
   const rest = createRestHandler(store, options.rest);
   const extra = options.extraRoutes?.(store, socket);
@@ -137,7 +141,7 @@ export async function startBand(options: BandOptions = {}): Promise<Band> {
     postMessage: (roomId, { senderId, content, mentions, messageType }) => {
       const mentioned = mentions.map((id) => store.requireActor(id));
       const message = store.createMessage({ room: store.requireRoom(roomId), sender: store.requireActor(senderId), content, mentions: mentioned, messageType });
-      return store.chatMessage(message);
+      return chatMessage(message);
     },
     delivery: (messageId, agentId) => {
       const delivery = store.messagesById.get(messageId)?.deliveries.get(agentId);
@@ -147,7 +151,7 @@ export async function startBand(options: BandOptions = {}): Promise<Band> {
         attempts: delivery.attempts.map(({ attempt_number, status, error }) => ({ attempt_number, status, ...(error === undefined ? {} : { error }) })),
       };
     },
-    messages: (roomId) => store.requireRoom(roomId).messages.map((m) => store.chatMessage(m)),
+    messages: (roomId) => store.requireRoom(roomId).messages.map(chatMessage),
     async close() {
       await socket.close();
       server.closeAllConnections();

@@ -1,35 +1,19 @@
 import { badRequest, conflict, forbidden, notFound } from "./errors.js";
 import { newId } from "./ids.js";
-import type { ActorRecord, StoreAccess } from "./records.js";
-
-export type RequestStatus = "pending" | "approved" | "rejected" | "cancelled" | "expired";
-
-export interface ContactRequestRecord {
-  id: string;
-  requesterId: string;
-  recipientId: string;
-  message: string | null;
-  status: RequestStatus;
-  insertedAt: string;
-  respondedAt: string | null;
-}
-
-/** One side of a contact: each party holds its own record (and record id) for the other. */
-export interface ContactRecord {
-  id: string;
-  ownerId: string;
-  contactId: string;
-  insertedAt: string;
-}
+import type { ContactEvent } from "./events.js";
+import type { ActorRecord, ContactRecord, ContactRequestRecord, StoreAccess } from "./records.js";
 
 const HANDLE = /^@?[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)?$/i;
 
-/** Contacts and contact requests, with the `agent_contacts:{id}` pushes Band sends agents. */
+/** Contacts and contact requests; each change is told as an event (Band tells agents on their contacts topic). */
 export class ContactBook {
   readonly requests = new Map<string, ContactRequestRecord>();
   readonly #contacts = new Map<string, ContactRecord[]>();
 
-  constructor(private readonly store: StoreAccess) {}
+  constructor(
+    private readonly store: StoreAccess,
+    private readonly emit: (event: ContactEvent) => void,
+  ) {}
 
   contactsOf(ownerId: string): ContactRecord[] {
     return this.#contacts.get(ownerId) ?? [];
@@ -81,14 +65,7 @@ export class ContactBook {
       respondedAt: null,
     };
     this.requests.set(request.id, request);
-    this.#push(to, "contact_request_received", {
-      id: request.id,
-      from_handle: from.handle,
-      from_name: from.name,
-      ...(message === null ? {} : { message }),
-      status: "pending",
-      inserted_at: request.insertedAt,
-    });
+    this.emit({ type: "contact_requested", request, from, to });
     return request;
   }
 
@@ -110,7 +87,7 @@ export class ContactBook {
     request.respondedAt = this.store.clock.now();
     const requester = this.store.requireActor(request.requesterId);
     const recipient = this.store.requireActor(request.recipientId);
-    for (const party of [requester, recipient]) this.#push(party, "contact_request_updated", { id: request.id, status });
+    this.emit({ type: "contact_request_resolved", request, requester, recipient });
     if (status === "approved") {
       this.#link(requester, recipient);
       this.#link(recipient, requester);
@@ -139,15 +116,7 @@ export class ContactBook {
     let list = this.#contacts.get(owner.id);
     if (!list) this.#contacts.set(owner.id, (list = []));
     list.push(record);
-    this.#push(owner, "contact_added", {
-      id: record.id,
-      handle: other.handle,
-      name: other.name,
-      type: other.type,
-      ...(other.description ? { description: other.description } : {}),
-      is_external: other.isExternal,
-      inserted_at: record.insertedAt,
-    });
+    this.emit({ type: "contact_added", owner, other, record });
   }
 
   #unlink(owner: ActorRecord, otherId: string): void {
@@ -158,10 +127,6 @@ export class ContactBook {
       owner.id,
       list.filter((c) => c !== record),
     );
-    this.#push(owner, "contact_removed", { id: record.id });
-  }
-
-  #push(actor: ActorRecord, event: string, payload: object): void {
-    if (actor.type === "Agent") this.store.push(actor.id, `agent_contacts:${actor.id}`, event, payload);
+    this.emit({ type: "contact_removed", owner, record });
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Presence } from "./presence.js";
-import type { BandStore, StoreChange } from "./store.js";
+import type { BandStore, StoreEvent } from "./store.js";
 import { messageView, personView, roomView, type PersonView } from "./views.js";
 
 export interface FeedOptions {
@@ -39,7 +39,7 @@ export class ChatFeed {
     this.#presence = presence;
     this.#ttl = options.activityTtlMs ?? 10_000;
     this.#maxClients = options.maxClients ?? 32;
-    this.#unwatch = [store.watch((change) => this.#onChange(change)), presence.watch((agentId, online) => this.#onPresence(agentId, online))];
+    this.#unwatch = [store.watch((event) => this.#onEvent(event)), presence.watch((agentId, online) => this.#onPresence(agentId, online))];
     this.#keepAlive = setInterval(() => this.#write(": keep-alive\n\n"), options.keepAliveMs ?? 15_000);
     this.#keepAlive.unref();
   }
@@ -80,13 +80,13 @@ export class ChatFeed {
     this.#clients.clear();
   }
 
-  #onChange(change: StoreChange): void {
-    switch (change.kind) {
-      case "message":
-        this.#send("message", messageView(this.#store, change.message));
+  #onEvent(event: StoreEvent): void {
+    switch (event.type) {
+      case "message_created":
+        this.#send("message", messageView(this.#store, event.message));
         return;
-      case "delivery": {
-        const { message, agentId } = change;
+      case "processing_changed": {
+        const { message, agentId } = event;
         const k = key(message.roomId, agentId);
         const held = this.#processing.get(k) ?? new Set<string>();
         if (message.deliveries.get(agentId)?.status === "processing") held.add(message.id);
@@ -97,24 +97,28 @@ export class ChatFeed {
         this.#sendWorking(message.roomId);
         return;
       }
-      case "activity": {
-        const k = key(change.roomId, change.agentId);
+      case "activity_reported": {
+        const k = key(event.roomId, event.agentId);
         clearTimeout(this.#reported.get(k));
         this.#reported.delete(k);
-        if (change.working) {
+        if (event.working) {
           const timer = setTimeout(() => {
             this.#reported.delete(k);
-            this.#sendWorking(change.roomId);
+            this.#sendWorking(event.roomId);
           }, this.#ttl);
           timer.unref();
           this.#reported.set(k, timer);
         }
-        this.#sendWorking(change.roomId);
+        this.#sendWorking(event.roomId);
         return;
       }
-      case "room": {
-        const room = this.#store.room(change.roomId);
-        this.#send("room", room ? roomView(this.#store, room) : { id: change.roomId, deleted: true });
+      case "room_created":
+      case "room_renamed":
+      case "participant_added":
+      case "participant_removed":
+      case "room_deleted": {
+        const room = this.#store.room(event.room.id);
+        this.#send("room", room ? roomView(this.#store, room) : { id: event.room.id, deleted: true });
       }
     }
   }

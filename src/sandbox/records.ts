@@ -93,20 +93,29 @@ export interface MessageRecord {
 /** The default (no `status`) filter is everything not processed. */
 export type QueueFilter = "unprocessed" | "pending" | "processing" | "processed" | "failed" | "all";
 
-/** What changed, for watchers of the world (the sandbox's live web chat); agents learn through `Push`. */
-export type StoreChange =
-  | { kind: "message"; message: MessageRecord }
-  | { kind: "delivery"; message: MessageRecord; agentId: string }
-  | { kind: "room"; roomId: string }
-  | { kind: "activity"; roomId: string; agentId: string; working: boolean };
+export type ContactRequestStatus = "pending" | "approved" | "rejected" | "cancelled" | "expired";
 
-/** A socket push; band.ts routes it to the BandSocketServer. */
-export type Push = (agentId: string, topic: string, event: string, payload: object) => void;
+export interface ContactRequestRecord {
+  id: string;
+  requesterId: string;
+  recipientId: string;
+  message: string | null;
+  status: ContactRequestStatus;
+  insertedAt: string;
+  respondedAt: string | null;
+}
+
+/** One side of a contact: each party holds its own record (and record id) for the other. */
+export interface ContactRecord {
+  id: string;
+  ownerId: string;
+  contactId: string;
+  insertedAt: string;
+}
 
 /** What a ledger (contacts, memories, tasks) needs from the store that holds it: a narrow view, no import back. */
 export interface StoreAccess {
   readonly clock: Clock;
-  readonly push: Push;
   actorByHandle(handle: string): ActorRecord | undefined;
   requireActor(id: string): ActorRecord;
   isParticipant(roomId: string, actorId: string): boolean;

@@ -164,8 +164,8 @@ function messageRoutes(router: Router): void {
         ctx,
         `messages:${room.id}`,
         20,
-        (limit, after) => ctx.store.listQueue(agentId, room.id, filter, limit, after),
-        () => ctx.store.queueMatching(agentId, room.id, filter),
+        (limit, after) => ctx.store.queues.list(agentId, room.id, filter, limit, after),
+        () => ctx.store.queues.matching(agentId, room.id, filter),
         { status_filter: status ?? null },
       );
     })
@@ -179,8 +179,8 @@ function messageRoutes(router: Router): void {
 
     .on("GET", `${A}/chats/{chat_id}/messages/next`, (ctx) => {
       const room = roomOf(ctx);
-      const next = ctx.store.nextInQueue(ctx.actor.id, room.id);
-      return next ? ok(ctx.store.chatMessage(next)) : noContent();
+      const next = ctx.store.queues.next(ctx.actor.id, room.id);
+      return next ? ok(shape.chatMessage(next)) : noContent();
     })
 
     .on("POST", `${A}/chats/{chat_id}/messages/{id}/processing`, (ctx) => {
@@ -221,7 +221,7 @@ function messageRoutes(router: Router): void {
 
     .on("GET", `${A}/chats/{chat_id}/context`, (ctx) => {
       const room = roomOf(ctx);
-      const context = ctx.store.contextOf(ctx.actor.id, room.id);
+      const context = ctx.store.queues.contextOf(ctx.actor.id, room.id);
       const reply = messagePage(
         ctx,
         `context:${room.id}`,

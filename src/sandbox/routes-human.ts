@@ -9,7 +9,8 @@ import { cursorMetadata, pageSlice, paginate, readPage, readPagination } from ".
 import { bodyObject, created, noContent, ok, pathUuid, pick, queryEnum, wrapped, type Ctx, type Reply, type Router } from "./router.js";
 import { DEPRECATED_PAGING, participantRequest, removableParticipant, roomOf, validTaskId, validTitle } from "./routes-shared.js";
 import * as shape from "./shapes.js";
-import { firstAfter, type ActorRecord, type MessageRecord, type RoomRecord } from "./store.js";
+import { firstAfter } from "./queues.js";
+import type { ActorRecord, MessageRecord, RoomRecord } from "./store.js";
 
 const M = "/api/v1/me";
 /** Message types that exist on Band but are never shown on `/me`. */
@@ -202,7 +203,7 @@ function humanMessages(ctx: Ctx, room: RoomRecord): Reply {
     const all = room.messages.filter(keep).reverse();
     const { data, metadata } = pageSlice(all, request);
     const hasMore = request.page * request.pageSize < all.length;
-    return { status: 200, body: { data: data.map((m) => ctx.store.chatMessage(m)), metadata: { has_more: hasMore, limit: request.pageSize, next_cursor: null, ...metadata } }, headers: DEPRECATED_PAGING };
+    return { status: 200, body: { data: data.map(shape.chatMessage), metadata: { has_more: hasMore, limit: request.pageSize, next_cursor: null, ...metadata } }, headers: DEPRECATED_PAGING };
   }
   const page: MessageRecord[] = [];
   let nextBefore: number | undefined;
@@ -217,7 +218,7 @@ function humanMessages(ctx: Ctx, room: RoomRecord): Reply {
     page.push(message);
   }
   return ok(
-    page.map((m) => ctx.store.chatMessage(m)),
+    page.map(shape.chatMessage),
     { metadata: cursorMetadata(request.limit, scope, nextBefore) },
   );
 }

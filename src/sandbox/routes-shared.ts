@@ -3,7 +3,9 @@ import { forbidden, invalid, notFound } from "./errors.js";
 import { isUuid } from "./ids.js";
 import { cursorMetadata, pageMetadata, readPagination } from "./pagination.js";
 import { pathUuid, type Ctx, type Reply } from "./router.js";
-import { firstAfter, type ActorRecord, type MessageRecord, type Role, type RoomRecord } from "./store.js";
+import { firstAfter } from "./queues.js";
+import { chatMessage } from "./shapes.js";
+import type { ActorRecord, MessageRecord, Role, RoomRecord } from "./store.js";
 
 export const ROLES: readonly Role[] = ["owner", "admin", "member"];
 
@@ -75,7 +77,7 @@ export function messagePage(
   extraMetadata: Record<string, unknown> = {},
 ): Reply {
   const request = readPagination(ctx.query, scope, { defaultLimit });
-  const toJson = (items: readonly MessageRecord[]) => items.map((m) => ctx.store.chatMessage(m));
+  const toJson = (items: readonly MessageRecord[]) => items.map(chatMessage);
   if (request.mode === "page") {
     const all = everything();
     const start = (request.page - 1) * request.pageSize;

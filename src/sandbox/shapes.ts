@@ -4,9 +4,9 @@
  * the typecheck instead of slipping into tests.
  */
 import type { components } from "../band/generated/openapi.js";
-import type { ContactRecord, ContactRequestRecord } from "./contacts.js";
 import type { MemoryRecord } from "./memories.js";
-import type { ActorRecord, BandStore, ParticipantRecord, RoomRecord } from "./store.js";
+import type { ActorRecord, ContactRecord, ContactRequestRecord, MessageRecord, ParticipantRecord, RoomRecord } from "./records.js";
+import type { BandStore } from "./store.js";
 
 type Schemas = components["schemas"];
 /** Schemas whose free-form `metadata` objects the generator types as `Record<string, never>`. */
@@ -18,6 +18,20 @@ export const chatRoom = (room: RoomRecord): Schemas["ChatRoom"] => ({
   task_id: room.taskId,
   inserted_at: room.insertedAt,
   updated_at: room.updatedAt,
+});
+
+/** The spec's ChatMessage, which is also the `message_created` payload agents receive. */
+export const chatMessage = (message: MessageRecord) => ({
+  id: message.id,
+  content: message.content,
+  message_type: message.messageType,
+  sender_id: message.senderId,
+  sender_type: message.senderType,
+  sender_name: message.senderName,
+  chat_room_id: message.roomId,
+  metadata: message.messageType === "text" ? { ...message.extraMetadata, mentions: message.mentions } : { ...message.extraMetadata },
+  inserted_at: message.insertedAt,
+  updated_at: message.updatedAt,
 });
 
 export const meChatRoom = (room: RoomRecord): Schemas["MeChatRoom"] => ({

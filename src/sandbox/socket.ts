@@ -10,6 +10,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
+import { topics } from "../realtime/topics.js";
 import { firstHeader, isFrame, isSendableCloseCode, parse, rawText, refuse, type Frame } from "./socket-wire.js";
 
 export const SOCKET_PATH = "/api/v1/socket/websocket";
@@ -167,7 +168,7 @@ export class BandSocketServer {
   supersede(agentId: string, payload?: object): void {
     const conn = this.live.get(agentId);
     if (!conn) return;
-    this.push(agentId, `agent_control:${agentId}`, "supersede", payload ?? {
+    this.push(agentId, topics.control(agentId), "supersede", payload ?? {
       reason: "session.already_connected",
       message: "This connection has been superseded by a newer session for this agent.",
       retryable: false,

@@ -1,165 +1,65 @@
-import { topics } from "../realtime/topics.js";
+/**
+ * The local Band's world: actors, rooms, messages and their processing, plus contacts, memories and tasks. It
+ * keeps the records and tells what happened as typed events (events.ts); who hears of it, and how (socket
+ * frames, the web chat, the world file), is for the watchers to decide.
+ */
+import { Listeners } from "../listeners.js";
+import { ActorDirectory } from "./actors.js";
 import { ContactBook } from "./contacts.js";
 import { BandFailure, invalid, notFound } from "./errors.js";
-import { Clock, newApiKey, newId } from "./ids.js";
+import type { StoreEvent } from "./events.js";
+import { Clock, newId } from "./ids.js";
 import { MemoryBank } from "./memories.js";
+import { AgentQueues } from "./queues.js";
 import { isReferenced } from "./references.js";
 import { TaskBoards } from "./tasks.js";
-import type { Role, ActorRecord, ParticipantRecord, RoomRecord, DeliveryStatus, AttemptRecord, DeliveryRecord, MessageRecord, QueueFilter, StoreChange, Push } from "./records.js";
+import type { Role, ActorRecord, ParticipantRecord, RoomRecord, AttemptRecord, DeliveryRecord, MessageRecord } from "./records.js";
 
-export type { ActorType, Role, ActorRecord, ParticipantRecord, RoomRecord, MentionMeta, DeliveryStatus, AttemptRecord, DeliveryRecord, MessageRecord, QueueFilter, StoreChange, Push } from "./records.js";
-
-/** An agent's work in one room: the text messages that mention it and that it did not send, oldest first. */
-interface Queue {
-  items: MessageRecord[];
-  /** Every item before `head` is processed, so unprocessed scans and `/next` start here. */
-  head: number;
-}
+export type { ActorType, Role, ActorRecord, ParticipantRecord, RoomRecord, MentionMeta, DeliveryStatus, AttemptRecord, DeliveryRecord, MessageRecord, QueueFilter } from "./records.js";
+export type { StoreEvent } from "./events.js";
 
 const TEXT = "text";
 
-/** Index of the first item whose seq is greater than `seq` (items ascend by seq). */
-export function firstAfter(items: readonly { seq: number }[], seq: number): number {
-  let low = 0;
-  let high = items.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (items[mid]!.seq <= seq) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-function matches(filter: QueueFilter, status: DeliveryStatus | "none"): boolean {
-  switch (filter) {
-    case "unprocessed":
-      return status !== "processed";
-    case "pending":
-      return status === "none" || status === "failed";
-    case "all":
-      return true;
-    default:
-      return status === filter;
-  }
-}
-
-const slug = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "") || "agent";
-
-/** The local Band's whole world: actors, rooms, messages and delivery state, plus contacts, memories and tasks. */
 export class BandStore {
   readonly clock = new Clock();
   readonly organizationId = newId();
-  readonly actors = new Map<string, ActorRecord>();
+  readonly actors = new ActorDirectory(this.clock);
   readonly rooms = new Map<string, RoomRecord>();
   readonly messagesById = new Map<string, MessageRecord>();
+  readonly queues = new AgentQueues();
   readonly contacts: ContactBook;
-  readonly memories: MemoryBank;
-  readonly tasks: TaskBoards;
+  readonly memories = new MemoryBank(this);
+  readonly tasks = new TaskBoards(this);
 
-  readonly #byKey = new Map<string, string>();
-  readonly #byHandle = new Map<string, string>();
   readonly #roomsByActor = new Map<string, Set<string>>();
-  readonly #queues = new Map<string, Map<string, Queue>>();
-  readonly #contexts = new Map<string, Map<string, MessageRecord[]>>();
-  readonly #watchers = new Set<(change: StoreChange) => void>();
+  readonly #events = new Listeners<[StoreEvent]>();
   #seq = 0;
-  #counter = 0;
 
   /** `maxMessages`: refuse new messages past this many (a long-running sandbox must not grow without end). */
-  constructor(
-    readonly push: Push,
-    readonly limits: { maxMessages?: number } = {},
-  ) {
-    this.contacts = new ContactBook(this);
-    this.memories = new MemoryBank(this);
-    this.tasks = new TaskBoards(this);
+  constructor(readonly limits: { maxMessages?: number } = {}) {
+    this.contacts = new ContactBook(this, (event) => this.#events.emit(event));
   }
 
-  /** Calls `watcher` after each change; returns the unsubscribe. */
-  watch(watcher: (change: StoreChange) => void): () => void {
-    this.#watchers.add(watcher);
-    return () => this.#watchers.delete(watcher);
-  }
-
-  #changed(change: StoreChange): void {
-    for (const watcher of this.#watchers) watcher(change);
+  /** Calls `watcher` with each event, in the order watchers subscribed; returns the unsubscribe. */
+  watch(watcher: (event: StoreEvent) => void): () => void {
+    return this.#events.on(watcher);
   }
 
   // ---- actors ----
 
-  addUser(fields: { id?: string; name?: string; handle?: string } = {}): ActorRecord {
-    const n = ++this.#counter;
-    const name = fields.name ?? `User ${n}`;
-    const handle = fields.handle ?? `user${n}`;
-    const [firstName = name, ...rest] = name.split(" ");
-    const now = this.clock.now();
-    return this.#register({
-      id: fields.id ?? newId(),
-      type: "User",
-      name,
-      handle,
-      key: newApiKey("user"),
-      description: null,
-      insertedAt: now,
-      updatedAt: now,
-      global: false,
-      isExternal: false,
-      listedInDirectory: true,
-      tags: [],
-      email: `${handle.replace(/[^a-z0-9._-]/gi, "")}@example.com`,
-      firstName,
-      lastName: rest.join(" "),
-    });
+  addUser(fields?: Parameters<ActorDirectory["addUser"]>[0]): ActorRecord {
+    return this.actors.addUser(fields);
   }
 
-  addAgent(fields: { id?: string; name?: string; handle?: string; ownerId?: string; description?: string | null; global?: boolean } = {}): ActorRecord {
-    const n = ++this.#counter;
-    const owner = fields.ownerId ? this.actor(fields.ownerId) : undefined;
-    if (fields.ownerId && owner?.type !== "User") throw new Error(`local band: owner ${fields.ownerId} is not a user`);
-    const name = fields.name ?? `Agent ${n}`;
-    let handle = fields.handle ?? (owner ? `${owner.handle}/${slug(name)}` : `agent-${n}`);
-    if (!fields.handle) for (let i = 2; this.#byHandle.has(handle.toLowerCase()); i++) handle = `${owner?.handle ?? "agent"}/${slug(name)}-${i}`;
-    const now = this.clock.now();
-    return this.#register({
-      id: fields.id ?? newId(),
-      type: "Agent",
-      name,
-      handle,
-      key: newApiKey("agent"),
-      description: fields.description ?? null,
-      insertedAt: now,
-      updatedAt: now,
-      ...(owner ? { ownerId: owner.id } : {}),
-      global: fields.global ?? false,
-      isExternal: true,
-      listedInDirectory: false,
-      tags: [],
-    });
-  }
-
-  #register(actor: ActorRecord): ActorRecord {
-    if (this.actors.has(actor.id)) throw new Error(`local band: id ${actor.id} is taken`);
-    if (this.#byHandle.has(actor.handle.toLowerCase())) throw new Error(`local band: handle ${actor.handle} is taken`);
-    this.actors.set(actor.id, actor);
-    this.#byKey.set(actor.key, actor.id);
-    this.#byHandle.set(actor.handle.toLowerCase(), actor.id);
-    return actor;
+  addAgent(fields?: Parameters<ActorDirectory["addAgent"]>[0]): ActorRecord {
+    return this.actors.addAgent(fields);
   }
 
   /** Deleting an agent revokes its key and takes it out of every room. */
   deleteAgent(agentId: string): number {
     const rooms = [...this.roomsOf(agentId)];
     for (const roomId of rooms) this.removeParticipant(roomId, agentId);
-    const agent = this.actors.get(agentId);
-    if (agent) {
-      this.#byKey.delete(agent.key);
-      this.#byHandle.delete(agent.handle.toLowerCase());
-      this.actors.delete(agentId);
-    }
+    this.actors.remove(agentId);
     return rooms.length;
   }
 
@@ -168,14 +68,12 @@ export class BandStore {
   }
 
   actorByKey(key: string): ActorRecord | undefined {
-    const id = this.#byKey.get(key);
-    return id === undefined ? undefined : this.actors.get(id);
+    return this.actors.byKey(key);
   }
 
   /** Handles are matched case-insensitively, with or without a leading `@`. */
   actorByHandle(handle: string): ActorRecord | undefined {
-    const id = this.#byHandle.get(handle.trim().replace(/^@/, "").toLowerCase());
-    return id === undefined ? undefined : this.actors.get(id);
+    return this.actors.byHandle(handle);
   }
 
   requireActor(id: string): ActorRecord {
@@ -187,7 +85,7 @@ export class BandStore {
   // ---- rooms and participants ----
 
   createRoom(options: { ownerId: string; title?: string | null; taskId?: string | null; memberIds?: string[]; type?: RoomRecord["type"] }): RoomRecord {
-    this.requireActor(options.ownerId);
+    for (const id of [options.ownerId, ...(options.memberIds ?? [])]) this.requireActor(id);
     const now = this.clock.now();
     const title = options.title ?? null;
     const room: RoomRecord = {
@@ -206,8 +104,7 @@ export class BandStore {
     this.rooms.set(room.id, room);
     this.#join(room, options.ownerId, "owner");
     for (const memberId of options.memberIds ?? []) if (memberId !== options.ownerId) this.#join(room, memberId, "member");
-    for (const participant of room.participants.values()) this.#announceRoomAdded(room, participant.actorId);
-    this.#changed({ kind: "room", roomId: room.id });
+    this.#events.emit({ type: "room_created", room });
     return room;
   }
 
@@ -240,18 +137,7 @@ export class BandStore {
     const room = this.requireRoom(roomId);
     const actor = this.requireActor(actorId);
     const participant = this.#join(room, actorId, role);
-    this.#toAgentsIn(room, `room_participants:${room.id}`, "participant_added", {
-      id: actor.id,
-      name: actor.name,
-      type: actor.type,
-      handle: actor.handle,
-      role,
-      status: "active",
-      ...(actor.description ? { description: actor.description } : {}),
-      is_external: actor.isExternal,
-    });
-    this.#announceRoomAdded(room, actorId);
-    this.#changed({ kind: "room", roomId });
+    this.#events.emit({ type: "participant_added", room, actor, participant });
     return participant;
   }
 
@@ -260,39 +146,22 @@ export class BandStore {
     const participant = room.participants.get(actorId);
     if (!participant) throw new Error(`local band: ${actorId} is not in room ${roomId}`);
     const actor = this.requireActor(actorId);
-    this.#toAgentsIn(room, `room_participants:${room.id}`, "participant_removed", { id: actorId, type: actor.type });
     room.participants.delete(actorId);
     this.#roomsByActor.get(actorId)?.delete(roomId);
-    if (actor.type === "Agent") {
-      const now = this.clock.now();
-      // The union of the fields the TS and Python SDKs require (PROTOCOL.md §5.5).
-      this.push(actorId, `agent_rooms:${actorId}`, "room_removed", {
-        id: room.id,
-        title: room.title ?? "",
-        task_id: room.taskId,
-        status: room.status,
-        type: room.type,
-        removed_at: now,
-        inserted_at: room.insertedAt,
-        updated_at: room.updatedAt,
-      });
-    }
-    this.#changed({ kind: "room", roomId });
+    this.#events.emit({ type: "participant_removed", room, actor, removedAt: this.clock.now() });
     return participant;
   }
 
   deleteRoom(roomId: string): void {
     const room = this.requireRoom(roomId);
-    this.#toAgentsIn(room, `room_participants:${room.id}`, "room_deleted", { id: room.id });
     for (const actorId of room.participants.keys()) {
       this.#roomsByActor.get(actorId)?.delete(roomId);
-      this.#queues.get(actorId)?.delete(roomId);
-      this.#contexts.get(actorId)?.delete(roomId);
+      this.queues.forget(actorId, roomId);
     }
     for (const message of room.messages) this.messagesById.delete(message.id);
     this.tasks.forgetRoom(roomId);
     this.rooms.delete(roomId);
-    this.#changed({ kind: "room", roomId });
+    this.#events.emit({ type: "room_deleted", room });
   }
 
   renameRoom(room: RoomRecord, title: string): void {
@@ -300,7 +169,7 @@ export class BandStore {
     room.title = title;
     room.titleLocked = true;
     room.updatedAt = this.clock.now();
-    this.#changed({ kind: "room", roomId: room.id });
+    this.#events.emit({ type: "room_renamed", room });
   }
 
   #join(room: RoomRecord, actorId: string, role: Role): ParticipantRecord {
@@ -316,38 +185,11 @@ export class BandStore {
     return rooms;
   }
 
-  #announceRoomAdded(room: RoomRecord, actorId: string): void {
-    const actor = this.requireActor(actorId);
-    if (actor.type !== "Agent") return;
-    const owner = [...room.participants.values()].find((p) => p.role === "owner");
-    const ownerActor = owner ? this.actors.get(owner.actorId) : undefined;
-    // The union of the fields the TS and Python SDKs accept (PROTOCOL.md §5.5).
-    this.push(actorId, `agent_rooms:${actorId}`, "room_added", {
-      id: room.id,
-      title: room.title,
-      task_id: room.taskId,
-      status: room.status,
-      type: room.type,
-      inserted_at: room.insertedAt,
-      updated_at: room.updatedAt,
-      created_at: room.insertedAt,
-      participant_role: room.participants.get(actorId)?.role ?? "member",
-      ...(ownerActor ? { owner: { id: ownerActor.id, name: ownerActor.name, type: ownerActor.type } } : {}),
-    });
-  }
-
-  /** Every agent participant of the room: those are the ones whose sockets may hold its topics. */
-  #toAgentsIn(room: RoomRecord, topic: string, event: string, payload: object): void {
-    for (const { actorId } of room.participants.values()) {
-      if (this.actors.get(actorId)?.type === "Agent") this.push(actorId, topic, event, payload);
-    }
-  }
-
   // ---- messages ----
 
   /**
    * Stores a message. Text messages get `@[[id]] ` prepended for each mention the content does not already
-   * reference (references.ts), enter each mentioned agent's queue, and are pushed to it as `message_created`.
+   * reference (references.ts), and enter the queue of each mentioned agent but the sender.
    */
   createMessage(options: {
     room: RoomRecord;
@@ -381,28 +223,23 @@ export class BandStore {
       deliveries: new Map(),
     };
     room.lastMessageAt = now;
-    for (const agentId of this.#file(room, message)) this.push(agentId, topics.room(room.id), "message_created", this.chatMessage(message));
-    this.#changed({ kind: "message", message });
+    const recipients = this.#file(room, message);
+    this.#events.emit({ type: "message_created", message, recipients });
     return message;
   }
 
-  /** Files a message in its room, and in the queue and context of each agent it concerns; returns the agents it mentions. */
+  /** Files a message in its room, and with each agent it concerns; returns the agents whose queue it entered. */
   #file(room: RoomRecord, message: MessageRecord): string[] {
     room.messages.push(message);
     this.messagesById.set(message.id, message);
-    if (message.senderType === "Agent") this.#context(message.senderId, room.id).push(message);
-    const mentioned = message.messageType === TEXT ? message.mentions.filter(({ id }) => id !== message.senderId && this.actors.get(id)?.type === "Agent") : [];
-    for (const { id } of mentioned) {
-      this.#queue(id, room.id).items.push(message);
-      this.#context(id, room.id).push(message);
-    }
-    return mentioned.map(({ id }) => id);
+    const recipients = message.messageType === TEXT ? message.mentions.filter(({ id }) => id !== message.senderId && this.actors.get(id)?.type === "Agent").map(({ id }) => id) : [];
+    this.queues.file(message, recipients);
+    return recipients;
   }
 
   /** Files the records of a saved world (world-file.ts) in this empty store, as if they had happened here. */
   adopt(world: { actors: readonly ActorRecord[]; rooms: readonly RoomRecord[]; messages: readonly MessageRecord[] }): void {
-    for (const actor of world.actors) this.#register(actor);
-    this.#counter = world.actors.length;
+    this.actors.adopt(world.actors);
     for (const room of world.rooms) {
       this.rooms.set(room.id, room);
       for (const actorId of room.participants.keys()) this.#roomSet(actorId).add(room.id);
@@ -411,88 +248,11 @@ export class BandStore {
     this.#seq = world.messages.at(-1)?.seq ?? 0;
   }
 
-  /** The spec's ChatMessage (also the `message_created` payload). */
-  chatMessage(message: MessageRecord) {
-    return {
-      id: message.id,
-      content: message.content,
-      message_type: message.messageType,
-      sender_id: message.senderId,
-      sender_type: message.senderType,
-      sender_name: message.senderName,
-      chat_room_id: message.roomId,
-      metadata: message.messageType === TEXT ? { ...message.extraMetadata, mentions: message.mentions } : { ...message.extraMetadata },
-      inserted_at: message.insertedAt,
-      updated_at: message.updatedAt,
-    };
-  }
-
   /** A message of this room, or 404. */
   messageIn(room: RoomRecord, messageId: string): MessageRecord {
     const message = this.messagesById.get(messageId);
     if (!message || message.roomId !== room.id) throw notFound("Message not found");
     return message;
-  }
-
-  #queue(agentId: string, roomId: string): Queue {
-    let rooms = this.#queues.get(agentId);
-    if (!rooms) this.#queues.set(agentId, (rooms = new Map()));
-    let queue = rooms.get(roomId);
-    if (!queue) rooms.set(roomId, (queue = { items: [], head: 0 }));
-    return queue;
-  }
-
-  #context(agentId: string, roomId: string): MessageRecord[] {
-    let rooms = this.#contexts.get(agentId);
-    if (!rooms) this.#contexts.set(agentId, (rooms = new Map()));
-    let list = rooms.get(roomId);
-    if (!list) rooms.set(roomId, (list = []));
-    return list;
-  }
-
-  /** What the agent sent (any type) plus the text messages that mention it, oldest first. */
-  contextOf(agentId: string, roomId: string): readonly MessageRecord[] {
-    return this.#contexts.get(agentId)?.get(roomId) ?? [];
-  }
-
-  deliveryStatus(message: MessageRecord, agentId: string): DeliveryStatus | "none" {
-    return message.deliveries.get(agentId)?.status ?? "none";
-  }
-
-  /**
-   * Up to `limit` queued messages matching `filter`, after the message with sequence `afterSeq`.
-   * `nextAfter` is set when more match. Unprocessed scans start at the queue head, so draining a backlog
-   * never rescans what is already processed.
-   */
-  listQueue(agentId: string, roomId: string, filter: QueueFilter, limit: number, afterSeq?: number): { items: MessageRecord[]; nextAfter?: number } {
-    const queue = this.#queue(agentId, roomId);
-    this.#advanceHead(queue, agentId);
-    const skipsProcessed = filter !== "processed" && filter !== "all";
-    let index = afterSeq === undefined ? 0 : firstAfter(queue.items, afterSeq);
-    if (skipsProcessed) index = Math.max(index, queue.head);
-    const items: MessageRecord[] = [];
-    for (; index < queue.items.length; index++) {
-      const message = queue.items[index]!;
-      if (!matches(filter, this.deliveryStatus(message, agentId))) continue;
-      if (items.length === limit) return { items, nextAfter: items[items.length - 1]!.seq };
-      items.push(message);
-    }
-    return { items };
-  }
-
-  /** Every queued message matching `filter` (for the deprecated page family, which needs totals). */
-  queueMatching(agentId: string, roomId: string, filter: QueueFilter): MessageRecord[] {
-    return this.#queue(agentId, roomId).items.filter((message) => matches(filter, this.deliveryStatus(message, agentId)));
-  }
-
-  nextInQueue(agentId: string, roomId: string): MessageRecord | undefined {
-    const queue = this.#queue(agentId, roomId);
-    this.#advanceHead(queue, agentId);
-    return queue.items[queue.head];
-  }
-
-  #advanceHead(queue: Queue, agentId: string): void {
-    while (queue.head < queue.items.length && this.deliveryStatus(queue.items[queue.head]!, agentId) === "processed") queue.head++;
   }
 
   /**
@@ -506,7 +266,7 @@ export class BandStore {
     if (delivery.status !== "processed") delivery.status = "processing";
     const attempt: AttemptRecord = { attempt_number: delivery.attempts.length + 1, status: "processing", started_at: this.clock.now() };
     delivery.attempts.push(attempt);
-    this.#changed({ kind: "delivery", message, agentId });
+    this.#events.emit({ type: "processing_changed", message, agentId });
     return { delivery, attempt };
   }
 
@@ -521,12 +281,12 @@ export class BandStore {
     attempt.status = outcome.error === undefined ? "success" : "failed";
     if (outcome.error !== undefined) attempt.error = outcome.error;
     if (delivery.status !== "processed") delivery.status = outcome.error === undefined ? "processed" : "failed";
-    this.#changed({ kind: "delivery", message, agentId });
+    this.#events.emit({ type: "processing_changed", message, agentId });
     return { delivery, attempt };
   }
 
-  /** `/activity`: an agent's "working…" indicator in a room (Band expires it; the watcher keeps the clock). */
+  /** `/activity`: an agent's "working…" indicator in a room. */
   reportActivity(agentId: string, roomId: string, working: boolean): void {
-    this.#changed({ kind: "activity", roomId, agentId, working });
+    this.#events.emit({ type: "activity_reported", roomId, agentId, working });
   }
 }

@@ -10,6 +10,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { seedDemo, type Demo } from "./demo.js";
+import type { StoreEventType } from "./events.js";
 import type { BandStore, DeliveryRecord, MessageRecord, RoomRecord } from "./store.js";
 
 /** A world this big holds thousands of long messages; past it the world is not saved (and says why). */
@@ -175,6 +176,9 @@ export function openWorld(store: BandStore, dir: string | undefined): KeptWorld 
   return { demo: world, storage: { kind: "file", file, restored, ...(setAside ? { setAside } : {}) }, save, release: () => rmSync(lockFile, { force: true }) };
 }
 
+/** What changes the kept world: rooms, messages and their states (not activity blips, nor contacts, which stay in memory). */
+const KEPT_CHANGES = new Set<StoreEventType>(["room_created", "room_renamed", "room_deleted", "participant_added", "participant_removed", "message_created", "processing_changed"]);
+
 /**
  * Saves `delayMs` after a change to what is kept (activity blips are not), so a burst of messages is one write;
  * `close` writes it once more and gives the folder back. The last save's problem, if any, is in `problem()`.
@@ -186,8 +190,8 @@ export function saveOnChange(store: BandStore, world: KeptWorld, delayMs = 300):
     timer = undefined;
     problem = world.save();
   };
-  const unwatch = store.watch((change) => {
-    if (change.kind === "activity" || timer) return;
+  const unwatch = store.watch((event) => {
+    if (!KEPT_CHANGES.has(event.type) || timer) return;
     timer = setTimeout(save, delayMs);
     timer.unref();
   });

@@ -24,7 +24,7 @@ describe("whether content already references a mention (Band prepends only the o
   });
 
   it("stores a message that names the mention once, and prepends the one it does not name", () => {
-    const store = new BandStore(() => undefined);
+    const store = new BandStore();
     const ada = store.addUser({ name: "Ada Lovelace", handle: "ada" });
     const hopper = store.addUser({ name: "Grace Hopper", handle: "grace" });
     const alan = store.addUser({ name: "Alan Turing", handle: "alan" });

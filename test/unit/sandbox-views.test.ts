@@ -3,7 +3,7 @@ import { BandStore } from "../../src/sandbox/store.js";
 import { messageView, renderMentions, typedMentions } from "../../src/sandbox/views.js";
 
 function world() {
-  const store = new BandStore(() => undefined);
+  const store = new BandStore();
   const ada = store.addUser({ name: "Ada Lovelace", handle: "ada" });
   const grace = store.addUser({ name: "Grace Hopper", handle: "grace" });
   const outsider = store.addUser({ name: "Mallory", handle: "mallory" });

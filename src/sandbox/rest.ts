@@ -1,6 +1,6 @@
 /**
  * The REST pipeline: record → injected faults (hooks) → route → API key → scope → handler → `{data}` or Band's
- * error envelope. Route tables live in routes-agent.ts and routes-human.ts.
+ * error envelope. Route tables live in the routes-*.ts files.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { BandFailure } from "./errors.js";

@@ -1,7 +1,7 @@
-/** Pieces the agent and human route tables share: room lookup, titles, participants, message pages. */
+/** Pieces the agent and human route tables share: room lookup, titles, participants, message pages and lists. */
 import { forbidden, invalid, notFound } from "./errors.js";
 import { isUuid } from "./ids.js";
-import { cursorMetadata, pageMetadata, readPagination } from "./pagination.js";
+import { cursorMetadata, pageMetadata, paginate, readPagination } from "./pagination.js";
 import { pathUuid, type Ctx, type Reply } from "./router.js";
 import { firstAfter } from "./queues.js";
 import { chatMessage } from "./shapes.js";
@@ -100,3 +100,21 @@ export function seqSlice(items: readonly MessageRecord[], limit: number, afterSe
   const page = items.slice(start, start + limit);
   return start + limit < items.length ? { items: page, nextAfter: page[page.length - 1]!.seq } : { items: page };
 }
+
+/** A list in either pagination family, with both metadata shapes (the spec's transition behaviour). */
+export function listReply<T>(ctx: Ctx, items: readonly T[], scope: string, defaultLimit = 20): Reply {
+  const request = readPagination(ctx.query, scope, { defaultLimit });
+  const { data, metadata } = paginate(items, request, scope);
+  const offset = request.mode === "page" ? (request.page - 1) * request.pageSize : (request.after ?? 0);
+  const size = request.mode === "page" ? request.pageSize : request.limit;
+  const pageFields = {
+    page: Math.floor(offset / size) + 1,
+    page_size: size,
+    total_count: items.length,
+    total_pages: Math.max(1, Math.ceil(items.length / size)),
+  };
+  return { status: 200, body: { data, metadata: { ...pageFields, ...metadata } }, ...(request.mode === "page" ? { headers: DEPRECATED_PAGING } : {}) };
+}
+
+/** Ascending order of two sort keys. */
+export const compare = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,30 +1,24 @@
 /**
  * BandSocketServer: Band's "Subscriptions API" socket (Phoenix Channels v2 JSON over WebSocket), as described in
  * docs/PROTOCOL.md §5. Where Band's docs are silent it behaves like a stock Phoenix endpoint, so that
- * the real phoenix.js client (what the product uses) sees exactly what it would see in production.
- *
- * Order of the upgrade checks (each refusal is an HTTP response, never a WebSocket):
- *   path (404) → scripted refusals (refuseUpgrades) → API key (403) → on_conflict value (400)
- *   → vsn (accepted, then closed with 1011) → one live socket per agent (409 with reject, else supersede).
+ * the real phoenix.js client (what the product uses) sees exactly what it would see in production. Which
+ * upgrades pass is socket-upgrade.ts's to say; what to push, and when, socket-frames.ts's.
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { topics } from "../realtime/topics.js";
-import { firstHeader, isFrame, isSendableCloseCode, parse, rawText, refuse, type Frame } from "./socket-wire.js";
+import { UpgradeGate, type RefusalStatus, type UpgradeRecord } from "./socket-upgrade.js";
+import { isFrame, isSendableCloseCode, parse, rawText, refuse, type Frame } from "./socket-wire.js";
 
-export const SOCKET_PATH = "/api/v1/socket/websocket";
+export { SOCKET_PATH, type RefusalStatus, type UpgradeRecord } from "./socket-upgrade.js";
 
 /** Band's idle limit: the socket is closed after 45 s without any client traffic (PROTOCOL.md §5.3). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
 
-export interface SocketAuth {
-  agentId: string;
-}
-
 export interface SocketServerOptions {
   /** undefined → HTTP 403 at upgrade. */
-  authenticate(key: string, agentIdParam: string | undefined): SocketAuth | undefined;
+  authenticate(key: string, agentIdParam: string | undefined): { agentId: string } | undefined;
   /** false → phx_reply {status:"error", response:{reason:"unauthorized"}}. */
   canJoin(agentId: string, topic: string): boolean;
   /** Close a socket after this long without client traffic; default 45000. Tests shorten it. */
@@ -37,24 +31,11 @@ export interface SocketServerOptions {
   onConnection?: (agentId: string, connected: boolean) => void;
 }
 
-export type RefusalStatus = 400 | 409 | 429 | 503;
-
 export interface FrameRecord {
   agentId: string;
   direction: "in" | "out";
   /** The parsed JSON when the frame was JSON, else its raw text. */
   frame: unknown;
-}
-
-/** One upgrade attempt on the socket path, whatever its outcome. */
-export interface UpgradeRecord {
-  query: Record<string, string>;
-  /** Where the API key came from (the header wins when both are sent). */
-  keySource: "header" | "query" | "none";
-  /** Set once the key authenticated. */
-  agentId?: string;
-  /** 101 when the upgrade was accepted (including the vsn → 1011 case), else the HTTP status sent. */
-  status: number;
 }
 
 interface Connection {
@@ -64,13 +45,6 @@ interface Connection {
   joins: Map<string, string | null>;
   idle: NodeJS.Timeout | undefined;
 }
-
-const REFUSALS: Record<RefusalStatus, { code: string; message: string }> = {
-  400: { code: "invalid_on_conflict", message: "on_conflict must be \"reject\" or \"supersede\"" },
-  409: { code: "connection_conflict", message: "Another connection for this agent is already active" },
-  429: { code: "too_many_requests", message: "Too many connection attempts" },
-  503: { code: "tracking_failed", message: "Could not track the connection, try again" },
-};
 
 const OK = { status: "ok", response: {} };
 
@@ -82,7 +56,7 @@ export class BandSocketServer {
 
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly live = new Map<string, Connection>();
-  private readonly refusals: { status: RefusalStatus; retryAfter?: number; remaining: number }[] = [];
+  private readonly gate: UpgradeGate;
   private readonly idleTimeoutMs: number;
   private stalled = false;
   private pushFilter: ((agentId: string, topic: string, event: string) => boolean) | undefined;
@@ -93,6 +67,7 @@ export class BandSocketServer {
 
   constructor(private readonly options: SocketServerOptions) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.gate = new UpgradeGate(options.authenticate);
   }
 
   attach(server: Server): void {
@@ -138,8 +113,7 @@ export class BandSocketServer {
 
   /** The next `count` upgrades on the socket path (default 1) get this HTTP status and Band's error body. */
   refuseUpgrades(status: RefusalStatus, options: { count?: number; retryAfter?: number } = {}): void {
-    const count = options.count ?? 1;
-    if (count > 0) this.refusals.push({ status, retryAfter: options.retryAfter, remaining: count });
+    this.gate.script(status, options);
   }
 
   /** Pushes for which `drop` returns true are never sent (a frame lost on Band's side); undefined stops dropping. */
@@ -194,65 +168,21 @@ export class BandSocketServer {
     // A client that resets mid-handshake must not crash the test process.
     socket.on("error", (err) => this.log(`upgrade socket error: ${err.message}`));
 
-    const url = new URL(req.url ?? "/", "http://local-band");
-    if (url.pathname !== SOCKET_PATH) {
-      refuse(socket, 404, { code: "not_found", message: `No WebSocket endpoint at ${url.pathname}` });
-      return;
-    }
-    const query = Object.fromEntries(url.searchParams);
-    const headerKey = firstHeader(req.headers["x-api-key"]);
-    const key = headerKey || query.api_key || undefined;
-    const record: UpgradeRecord = { query, keySource: headerKey ? "header" : key ? "query" : "none", status: 0 };
-    if (this.options.record !== false) this.upgrades.push(record);
-    const answer = (status: number, error: { code: string; message: string }, retryAfter?: number): void => {
-      record.status = status;
-      this.log(`upgrade refused: ${status} ${error.code}`);
-      refuse(socket, status, error, retryAfter);
-    };
-
-    const scripted = this.refusals[0];
-    if (scripted) {
-      if (--scripted.remaining <= 0) this.refusals.shift();
-      answer(scripted.status, REFUSALS[scripted.status], scripted.retryAfter);
-      return;
-    }
-
-    // agent_id, when sent, must name the authenticated agent (Band refuses a wrong one like a bad key).
-    const auth = key ? this.options.authenticate(key, query.agent_id) : undefined;
-    if (!auth || (query.agent_id !== undefined && query.agent_id !== auth.agentId)) {
-      answer(403, { code: "unauthorized", message: "Invalid or missing API key" });
-      return;
-    }
-    const agentId = auth.agentId;
-    record.agentId = agentId;
-
-    const onConflict = query.on_conflict ?? "supersede";
-    if (onConflict !== "supersede" && onConflict !== "reject") {
-      answer(400, REFUSALS[400]);
-      return;
-    }
-
-    // Band's docs: "connection fails with error 1011" without vsn=2.0.0, i.e. after the upgrade.
-    if (query.vsn !== "2.0.0") {
-      record.status = 101;
+    const { record, verdict } = this.gate.check(req, (agentId) => this.live.has(agentId));
+    if (record && this.options.record !== false) this.upgrades.push(record);
+    if (verdict.kind === "refuse") {
+      // Off the socket path (no record) there is no upgrade to speak of.
+      if (record) this.log(`upgrade refused: ${verdict.status} ${verdict.error.code}`);
+      refuse(socket, verdict.status, verdict.error, verdict.retryAfter);
+    } else if (verdict.kind === "vsn") {
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         ws.on("error", () => undefined);
         ws.close(1011, "vsn=2.0.0 is required");
       });
-      return;
+    } else {
+      if (verdict.supersede) this.supersede(verdict.agentId);
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, verdict.agentId));
     }
-
-    // One live socket per agent: "last connection wins" unless the newcomer asked to be refused instead.
-    if (this.live.has(agentId)) {
-      if (onConflict === "reject") {
-        answer(409, REFUSALS[409]);
-        return;
-      }
-      this.supersede(agentId);
-    }
-
-    record.status = 101;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, agentId));
   };
 
   private accept(ws: WebSocket, agentId: string): void {

@@ -1,6 +1,8 @@
 import { BandApiError, type BandClient } from "../band/http.js";
 import { Listeners } from "../listeners.js";
 import type { Logger } from "../log.js";
+import { STATUS, type CoreEvents } from "./events.js";
+import type { Inbox } from "./inbox.js";
 import type { InboxMessage } from "./live.js";
 
 export type Outcome = { status: "processed" } | { status: "failed"; error: string };
@@ -36,18 +38,26 @@ export async function markWithClaim(band: BandClient, chatId: string, messageId:
   }
 }
 
-/** The visibility timeout (docs/delivery.md guarantee 13): how long a hand-out may stay unsettled, and where it goes then. */
-export interface ClaimTimeout {
-  ms: number;
-  /** Hand-outs nobody settled in time, oldest first: they go back to the queue. */
-  onExpired(messages: InboxMessage[]): void;
+export interface ClaimsOptions {
+  band: BandClient;
+  log: Logger;
+  /** Aborted on shutdown: claims still retrying stop. */
+  closed: AbortSignal;
+  events: CoreEvents;
+  /** Where expired hand-outs go back to. */
+  queue: Inbox;
+  /** Who the agent is (its own messages on the socket are its activity). */
+  self: { readonly agent: { id: string } | null };
+  /** The visibility timeout (docs/delivery.md guarantee 13): how long a hand-out may stay unsettled. */
+  timeoutMs: number;
 }
 
 /**
  * The messages handed out and not yet settled, each with its claim on Band (`/processing`). A claim is one
  * call: the REST client is the one layer that retries, so a claim costs at most that call's attempts.
- * A hand-out unsettled for `timeout.ms` since it was handed out, or since the agent's last activity in its chat,
- * expires: one unref'd timer per agent, armed for the earliest deadline (batched by a twentieth of the timeout).
+ * A hand-out unsettled for `timeoutMs` since it was handed out, or since the agent's last activity in its chat,
+ * expires back to the queue, as a redelivery: one unref'd timer per agent, armed for the earliest deadline
+ * (batched by a twentieth of the timeout).
  */
 export class Claims {
   /**
@@ -62,14 +72,12 @@ export class Claims {
   /** Messages handed to a model (a wait's answer or a push), just claimed: for metrics. */
   readonly handedOut = new Listeners<[messages: readonly InboxMessage[]]>();
 
-  constructor(
-    private readonly band: BandClient,
-    private readonly log: Logger,
-    /** Aborted on shutdown: claims still retrying stop. */
-    private readonly closed: AbortSignal,
-    private readonly onChange: () => void,
-    private readonly timeout: ClaimTimeout,
-  ) {}
+  constructor(private readonly options: ClaimsOptions) {
+    // Our own message seen on the socket (another process of ours, or Band echoing it): activity in that chat.
+    options.events.on("message_created", (event) => {
+      if (event.message.sender_id === options.self.agent?.id) this.touch(event.roomId);
+    });
+  }
 
   get size(): number {
     return this.#inFlight.size;
@@ -84,8 +92,8 @@ export class Claims {
     if (messages.length === 0) return;
     const at = Date.now();
     for (const message of messages) this.#inFlight.set(message.id, { message, claim: this.#claimOne(message), at, owner });
-    if (!this.#timer) this.#arm(this.timeout.ms);
-    this.onChange();
+    if (!this.#timer) this.#arm(this.options.timeoutMs);
+    this.options.events.emit(STATUS);
     this.handedOut.emit(messages);
   }
 
@@ -102,9 +110,9 @@ export class Claims {
   /** Hands back what expired; re-arms for the next deadline while anything is in flight. */
   #expire(): void {
     this.#timer = undefined;
-    if (this.closed.aborted) return;
+    const { closed, log, queue, events, timeoutMs: ms } = this.options;
+    if (closed.aborted) return;
     const now = Date.now();
-    const { ms } = this.timeout;
     const expired: InboxMessage[] = [];
     let next = Number.POSITIVE_INFINITY;
     for (const [id, entry] of this.#inFlight) {
@@ -118,22 +126,23 @@ export class Claims {
     for (const [chatId, at] of this.#activity) if (at + ms <= now) this.#activity.delete(chatId);
     if (this.#inFlight.size > 0) this.#arm(Math.max(next - now, ms / 20));
     if (expired.length === 0) return;
-    this.log.info(`${expired.length} handed-out message(s) unsettled for ${Math.round(ms / 1000)} s go back to the queue`);
-    this.timeout.onExpired(expired);
-    this.onChange();
+    log.info(`${expired.length} handed-out message(s) unsettled for ${Math.round(ms / 1000)} s go back to the queue`);
+    // In front of the queue, in order, as a redelivery: the next hand-out claims it again (attempt n+1).
+    queue.requeue(expired.map((m) => ({ ...m, attempt: (m.attempt ?? 1) + 1 })));
+    events.emit(STATUS);
   }
 
   async #claimOne(message: InboxMessage): Promise<boolean> {
     try {
       // No abort signal: one long-lived signal shared by hundreds of claims in flight is a listener leak, and on
       // shutdown the closed dispatcher ends them anyway.
-      await this.band.call("markAgentMessageProcessing", { path: { chat_id: message.chat_id, id: message.id }, idempotent: true });
+      await this.options.band.call("markAgentMessageProcessing", { path: { chat_id: message.chat_id, id: message.id }, idempotent: true });
       return true;
     } catch (error) {
-      if (this.closed.aborted) return false;
+      if (this.options.closed.aborted) return false;
       this.#failures++;
-      this.log.warn(`could not claim message ${message.id} in chat ${message.chat_id}`, { error: String(error) });
-      this.onChange();
+      this.options.log.warn(`could not claim message ${message.id} in chat ${message.chat_id}`, { error: String(error) });
+      this.options.events.emit(STATUS);
       return false;
     }
   }
@@ -164,10 +173,10 @@ export class Claims {
     const entry = this.#inFlight.get(messageId);
     const claimed = entry ? await entry.claim : false;
     try {
-      return await markWithClaim(this.band, chatId, messageId, outcome, signal, claimed);
+      return await markWithClaim(this.options.band, chatId, messageId, outcome, signal, claimed);
     } finally {
       this.#inFlight.delete(messageId);
-      this.onChange();
+      this.options.events.emit(STATUS);
     }
   }
 }

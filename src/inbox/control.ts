@@ -1,7 +1,9 @@
 import type { Logger } from "../log.js";
 import type { BandEvent } from "../realtime/events.js";
 import { RecentIds } from "../recent-ids.js";
+import { STATUS, type CoreEvents } from "./events.js";
 import type { Inbox } from "./inbox.js";
+import type { LoopGuard } from "./loop-guard.js";
 
 type ControlEvent = Extract<BandEvent, { type: "agent_control" }>;
 
@@ -23,13 +25,16 @@ export class Control {
 
   constructor(
     private readonly inbox: Inbox,
+    /** Band's play (for one room, or the agent) lets the loop guard's holds go too. */
+    private readonly loopGuard: LoopGuard,
     private readonly log: Logger,
-    private readonly onChange: () => void,
-    /** Band said play (for one room, or the agent): the loop guard lets go too. */
-    private readonly onPlay: (roomId?: string) => void,
-  ) {}
+    private readonly events: CoreEvents,
+  ) {
+    events.on("agent_control", (event) => this.#apply(event));
+    events.on("room_left", (event) => this.#forget(event.roomId));
+  }
 
-  apply(event: ControlEvent): void {
+  #apply(event: ControlEvent): void {
     if (event.correlationId !== undefined && !this.#seen.add(event.correlationId)) return;
     const where = event.roomId === undefined ? "agent" : `chat ${event.roomId}`;
     this.log.info(`Band agent.control ${event.mode} for ${where}${event.reason ? ` (${event.reason})` : ""}`);
@@ -47,13 +52,14 @@ export class Control {
           this.#roomsStopped.clear();
         } else this.#roomsStopped.delete(event.roomId);
         this.inbox.release(event.roomId);
-        this.onPlay(event.roomId);
+        if (event.roomId === undefined) this.loopGuard.releaseAll();
+        else this.loopGuard.release(event.roomId);
         break;
       case "interrupt":
         this.inbox.interrupt(event.roomId);
         break;
     }
-    this.onChange();
+    this.events.emit(STATUS);
   }
 
   /** For band_status.detail: what Band has stopped, if anything. */
@@ -65,7 +71,7 @@ export class Control {
   }
 
   /** Forgets a room that is gone. */
-  forget(roomId: string): void {
+  #forget(roomId: string): void {
     if (this.#roomsStopped.delete(roomId)) this.inbox.release(roomId);
   }
 }

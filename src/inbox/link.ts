@@ -3,9 +3,10 @@ import { backoff, sleep } from "../backoff.js";
 import { BandApiError, type BandClient } from "../band/http.js";
 import type { Secret } from "../config.js";
 import type { Logger } from "../log.js";
-import { parseBandEvent, type BandEvent, type LiveEvent } from "../realtime/events.js";
+import { parseBandEvent, type BandEvent } from "../realtime/events.js";
 import { BandSocket, type SocketState } from "../realtime/socket.js";
 import { parseTopic, TOPIC_EVENTS, topics, type TopicKind } from "../realtime/topics.js";
+import type { CoreEvents } from "./events.js";
 import type { ConnectionState, LinkProblem } from "./live.js";
 import { Standby, type StandbyState } from "./standby.js";
 
@@ -22,18 +23,16 @@ export interface LinkOptions {
   /** Longest wait between attempts to take the socket while another process holds it (BAND_STANDBY_SECONDS). */
   standbyMaxMs: number;
   closed: AbortSignal;
-  /** Connection state or its detail changed. */
-  onState(state: ConnectionState): void;
-  /** A topic was joined, first time or after a reconnect. */
-  onJoined(kind: TopicKind, id: string): void;
-  onEvent(event: LiveEvent): void;
+  /** Where the link says what happens: connection states, topics joined, and Band's events, typed. */
+  events: CoreEvents;
 }
 
 const DEFAULT_SUPERSEDE_RETRY_S = 5;
 
 /**
  * Who we are on Band and our one socket to it: identifies the agent (retrying while Band is unreachable),
- * opens the socket, keeps the topics we want joined across sockets, and turns frames into typed events.
+ * opens the socket, keeps the topics we want joined across sockets, and turns frames into typed events on the
+ * core's event line.
  * While another process holds the agent's socket it stands by (docs/delivery.md guarantee 5): a fresh socket with
  * on_conflict=reject now and then, until one is accepted; a supersede lands in the same standby.
  */
@@ -125,7 +124,7 @@ export class BandLink {
         onState: (state, detail) => this.#onSocketState(state, detail),
         onJoined: (topic) => {
           const parsed = parseTopic(topic);
-          if (parsed) options.onJoined(parsed.kind, parsed.id);
+          if (parsed) options.events.emit({ type: "joined", kind: parsed.kind, id: parsed.id });
         },
         onEvent: (topic, event, payload) => this.#onEvent(topic, event, payload),
       },
@@ -160,7 +159,7 @@ export class BandLink {
     this.connection = state;
     this.detail = detail;
     this.problem = problem;
-    this.options.onState(state);
+    this.options.events.emit({ type: "connection", state });
   }
 
   #onSocketState(state: SocketState, detail?: string): void {
@@ -191,7 +190,7 @@ export class BandLink {
     const typed = parsed.event;
     if (typed.type === "supersede") this.#superseded(typed);
     else if (typed.type === "ignored") this.options.log.debug(`ignored ${event} on ${where.kind}`);
-    else this.options.onEvent(typed);
+    else this.options.events.emit(typed);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { STATUS, type CoreEvents } from "./events.js";
 import type { Inbox } from "./inbox.js";
 import type { InboxMessage, LoopHold } from "./live.js";
 
@@ -16,8 +17,10 @@ export class LoopGuard {
   constructor(
     private readonly limit: number,
     private readonly inbox: Inbox,
-    private readonly onChange: () => void,
-  ) {}
+    private readonly events: CoreEvents,
+  ) {
+    events.on("room_left", (event) => this.release(event.roomId));
+  }
 
   /** Called for each message about to enter the queue, in the room's order, before it is offered. */
   admit(message: InboxMessage): void {
@@ -31,7 +34,7 @@ export class LoopGuard {
     if (run.size > this.limit && !this.#held.has(chatId)) {
       this.#held.add(chatId);
       this.inbox.hold(chatId, "loop");
-      this.onChange();
+      this.events.emit(STATUS);
     }
   }
 
@@ -40,17 +43,12 @@ export class LoopGuard {
     this.#runs.delete(chatId);
     if (!this.#held.delete(chatId)) return;
     this.inbox.release(chatId, "loop");
-    this.onChange();
+    this.events.emit(STATUS);
   }
 
   releaseAll(): void {
     for (const chatId of [...this.#held]) this.release(chatId);
     this.#runs.clear();
-  }
-
-  /** A room that is gone. */
-  forget(chatId: string): void {
-    this.release(chatId);
   }
 
   holds(): LoopHold[] {

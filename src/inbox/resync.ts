@@ -1,3 +1,6 @@
+import type { CoreEvents } from "./events.js";
+import type { Rooms } from "./rooms.js";
+
 /** Rooms checked per second during a resync sweep, at most: the cost bound of guarantee 11. */
 const PACE_MS = 1_000;
 
@@ -6,9 +9,10 @@ export interface ResyncOptions {
   idleMs: number;
   /** Between two rooms of a sweep; 1 s unless a test says otherwise. */
   paceMs?: number;
-  rooms(): string[];
-  /** Re-reads one room's unprocessed messages from Band (a backlog drain); never rejects. */
-  check(roomId: string): Promise<void>;
+  /** The rooms swept, each re-read with a quiet backlog drain. */
+  rooms: Rooms;
+  /** Sweeps run while connected; a push puts the next one off. */
+  events: CoreEvents;
 }
 
 /**
@@ -28,15 +32,14 @@ export class Resync {
   #sweep: { startedAt: number; left: number } | undefined;
   #next = 0;
 
-  constructor(private readonly options: ResyncOptions) {}
-
-  /** A message was pushed: deliveries are flowing. */
-  pushed(): void {
-    this.#idleSince = Date.now();
+  constructor(private readonly options: ResyncOptions) {
+    options.events.on("connection", (event) => (event.state === "connected" ? this.#start() : this.stop()));
+    // A message was pushed: deliveries are flowing.
+    options.events.on("message_created", () => void (this.#idleSince = Date.now()));
   }
 
   /** Connected: sweeps begin after the next idle interval. */
-  start(): void {
+  #start(): void {
     if (this.options.idleMs <= 0) return;
     this.#running = true;
     this.#idleSince = Date.now();
@@ -64,9 +67,9 @@ export class Resync {
     if (!this.#sweep) {
       const idleFor = now - this.#idleSince;
       if (idleFor < idleMs) return this.#arm(idleMs - idleFor);
-      this.#sweep = { startedAt: now, left: this.options.rooms().length };
+      this.#sweep = { startedAt: now, left: this.options.rooms.ids().length };
     }
-    const rooms = this.options.rooms();
+    const rooms = this.options.rooms.ids();
     if (this.#sweep.left <= 0 || rooms.length === 0) {
       // Swept: the next sweep waits for another idle interval, counted from now.
       this.#sweep = undefined;
@@ -75,7 +78,7 @@ export class Resync {
     }
     this.#sweep.left--;
     const roomId = rooms[this.#next++ % rooms.length]!;
-    await this.options.check(roomId);
+    await this.options.rooms.resync(roomId);
     if (this.#running) this.#arm(this.options.paceMs ?? PACE_MS);
   }
 }

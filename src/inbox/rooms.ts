@@ -3,10 +3,12 @@ import { BandApiError, type BandClient } from "../band/http.js";
 import { MAX_PAGES } from "../band/pages.js";
 import type { Participants } from "../band/participants.js";
 import type { Logger } from "../log.js";
-import type { BandMessage, RoomEvent } from "../realtime/events.js";
-import type { InboxMessage } from "./live.js";
+import type { BandEvent, BandMessage } from "../realtime/events.js";
 import { UnknownChatError } from "./errors.js";
+import { ROOMS_CHANGED, STATUS, type CoreEvents } from "./events.js";
 import type { Inbox } from "./inbox.js";
+import type { BandLink } from "./link.js";
+import type { LoopGuard } from "./loop-guard.js";
 import { fetchBacklog, isForAgent, toInboxMessage } from "./sync.js";
 
 /**
@@ -33,24 +35,23 @@ export interface RoomsOptions {
   band: BandClient;
   participants: Participants;
   inbox: Inbox;
+  /** Who the agent is, and the socket on which each room's topics are joined and left. */
+  link: BandLink;
+  /** Sees each new message, in its room's order, just before it is offered to the inbox. */
+  loopGuard: LoopGuard;
+  /** The socket's room events come in here; rooms joined, left or failing go out. */
+  events: CoreEvents;
   log: Logger;
-  agentId(): string | undefined;
-  /** Subscribes to (or leaves) a room's topics on the socket. */
-  join(roomId: string): void;
-  leave(roomId: string): void;
-  /** The room list changed (for resource listings). */
-  onRoomsChanged(): void;
-  onStatusChanged(): void;
-  /** A message arrived in a chat. */
-  onChatMessage(chatId: string): void;
-  /** Sees each new message, in its room's order, just before it is offered to the inbox (the loop guard). */
-  admit(message: InboxMessage): void;
   /** Backoff of a failed drain's retries. */
   retry: { baseMs: number; maxMs: number };
   closed: AbortSignal;
 }
 
-/** The agent's rooms: each one's state, and the backlog drains that fill the inbox from Band in order. */
+/**
+ * The agent's rooms: each one's state, and the backlog drains that fill the inbox from Band in order. Acts on
+ * the socket's room events (rooms appearing and vanishing, their participants, pushed messages, Band's delivery
+ * status) as they come in on the event line.
+ */
 export class Rooms {
   readonly #rooms = new Map<string, Room>();
   /** Rooms that overflowed: drained again as soon as the inbox has room (docs/delivery.md guarantee 6). */
@@ -58,7 +59,25 @@ export class Rooms {
   /** Whether the room list has been read once: until then an unknown chat id may just not be known yet. */
   #listed = false;
 
-  constructor(private readonly options: RoomsOptions) {}
+  constructor(private readonly options: RoomsOptions) {
+    const { events, inbox, participants } = options;
+    events.on("connection", (event) => event.state === "connected" && void this.refresh());
+    events.on("joined", (event) => event.kind === "room" && this.#joined(event.id));
+    events.on("message_created", (event) => this.#pushed(event.roomId, event.message));
+    events.on("message_updated", (event) => this.#updated(event));
+    events.on("room_added", (event) => {
+      this.add(event.roomId, event.title);
+      events.emit(STATUS);
+    });
+    events.on("room_gone", (event) => this.remove(event.roomId));
+    events.on("participant_added", (event) => participants.upsert(event.roomId, event.participant));
+    events.on("participant_removed", (event) => {
+      if (event.participantId === options.link.agent?.id) this.remove(event.roomId);
+      else participants.remove(event.roomId, event.participantId);
+    });
+    // Overflowed rooms drain again once the inbox is below half full: nothing dropped stays undelivered.
+    inbox.changed.on(() => inbox.hasRoom() && this.#recover());
+  }
 
   has(id: string): boolean {
     return this.#rooms.has(id);
@@ -89,8 +108,9 @@ export class Rooms {
       return;
     }
     this.#rooms.set(id, { id, ...(title ? { title } : {}), state: "syncing", held: [], draining: false, drainAgain: false, failures: 0 });
-    this.options.join(id);
-    this.options.onRoomsChanged();
+    this.options.link.join("room", id);
+    this.options.link.join("participants", id);
+    this.options.events.emit(ROOMS_CHANGED);
   }
 
   remove(id: string): void {
@@ -99,10 +119,12 @@ export class Rooms {
     clearTimeout(room.retry);
     this.#rooms.delete(id);
     this.#gaps.delete(room);
-    this.options.leave(id);
+    this.options.link.leave("room", id);
+    this.options.link.leave("participants", id);
+    this.options.events.emit({ type: "room_left", roomId: id });
     this.options.participants.forget(id);
-    this.options.onRoomsChanged();
-    this.options.onStatusChanged();
+    this.options.events.emit(ROOMS_CHANGED);
+    this.options.events.emit(STATUS);
   }
 
   /** Lists every room (all pages) and joins the new ones; rooms gone while we were away are left. */
@@ -124,7 +146,7 @@ export class Rooms {
     }
     for (const id of this.ids()) if (!seen.has(id)) this.remove(id);
     this.#listed = true;
-    this.options.onStatusChanged();
+    this.options.events.emit(STATUS);
   }
 
   /**
@@ -142,7 +164,7 @@ export class Rooms {
   }
 
   /** The room's topic was (re)joined: anything sent while we were away is only in the backlog. */
-  joined(id: string): void {
+  #joined(id: string): void {
     const room = this.#rooms.get(id);
     if (!room) return;
     room.state = "syncing";
@@ -160,25 +182,6 @@ export class Rooms {
     await this.#drain(room, { quiet: true });
   }
 
-  /** The socket's room events: rooms appearing and vanishing, their participants, and pushed messages. */
-  apply(event: RoomEvent): void {
-    switch (event.type) {
-      case "message_created":
-        this.#pushed(event.roomId, event.message);
-        return this.options.onChatMessage(event.roomId);
-      case "room_added":
-        this.add(event.roomId, event.title);
-        return this.options.onStatusChanged();
-      case "room_gone":
-        return this.remove(event.roomId);
-      case "participant_added":
-        return this.options.participants.upsert(event.roomId, event.participant);
-      case "participant_removed":
-        if (event.participantId === this.options.agentId()) return this.remove(event.roomId);
-        return this.options.participants.remove(event.roomId, event.participantId);
-    }
-  }
-
   /** A pushed message: held while the room syncs, dropped (counted) in a gap, else into the inbox. */
   #pushed(id: string, message: BandMessage): void {
     const room = this.#rooms.get(id);
@@ -187,8 +190,16 @@ export class Rooms {
     else this.#enqueue(room, [message]);
   }
 
+  /** Band's delivery status for us: settled elsewhere while queued here, it leaves; else the attempt is noted. */
+  #updated(event: Extract<BandEvent, { type: "message_updated" }>): void {
+    const agentId = this.options.link.agent?.id;
+    const mine = agentId === undefined ? undefined : event.deliveries[agentId];
+    if (mine?.status === "processed") this.options.inbox.withdraw(event.messageId, event.roomId);
+    else if (mine?.attempt !== undefined) this.options.inbox.annotate(event.messageId, mine.attempt);
+  }
+
   /** Drains overflowed rooms again while the inbox has room. */
-  recover(): void {
+  #recover(): void {
     for (const room of this.#gaps) {
       if (this.options.closed.aborted || !this.options.inbox.hasRoom()) return;
       if (room.draining) continue;
@@ -213,7 +224,7 @@ export class Rooms {
     try {
       do {
         room.drainAgain = false;
-        const agentId = this.options.agentId()!;
+        const agentId = this.options.link.agent!.id;
         const isNew = (m: BandMessage) => isForAgent(m, agentId) && !inbox.hasSeen(m.id);
         const backlog = await fetchBacklog(band, room.id, isNew, () => inbox.space, log);
         if (!quiet || backlog.messages.some(isNew) || room.held.length > 0) await participants.list(room.id).catch(() => []);
@@ -226,7 +237,7 @@ export class Rooms {
         if (room.problem || room.failures) {
           room.problem = undefined;
           room.failures = 0;
-          this.options.onStatusChanged();
+          this.options.events.emit(STATUS);
         }
         // The consumer may have made room while we drained: then the gap is filled now, not at the next hand-out.
         if (this.#gaps.has(room) && inbox.hasRoom()) {
@@ -251,7 +262,7 @@ export class Rooms {
     const why = error instanceof Error ? error.message : String(error);
     room.problem = `backlog drain of chat ${room.id} failed (${why}); retrying in ${Math.ceil(delay / 1000)} s`;
     this.options.log.warn(room.problem);
-    this.options.onStatusChanged();
+    this.options.events.emit(STATUS);
     room.retry = setTimeout(() => {
       room.state = "syncing";
       void this.#drain(room);
@@ -265,7 +276,7 @@ export class Rooms {
   }
 
   #enqueue(room: Room, messages: BandMessage[]): void {
-    const agentId = this.options.agentId();
+    const agentId = this.options.link.agent?.id;
     if (!agentId) return;
     const { inbox, participants } = this.options;
     for (const raw of messages) {
@@ -275,7 +286,7 @@ export class Rooms {
       }
       if (!isForAgent(raw, agentId) || inbox.hasSeen(raw.id)) continue;
       const message = toInboxMessage(raw, room.id, room.title, participants.cached(room.id), agentId);
-      this.options.admit(message);
+      this.options.loopGuard.admit(message);
       if (inbox.offer(message) === "full") this.#markGap(room);
     }
   }

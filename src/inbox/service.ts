@@ -2,11 +2,10 @@ import type { Agent as HttpAgent } from "node:http";
 import type { BandClient } from "../band/http.js";
 import type { Participants } from "../band/participants.js";
 import { DEFAULT_DELIVERY, type DeliverySettings, type Secret } from "../config.js";
-import { Listeners } from "../listeners.js";
 import type { Logger } from "../log.js";
-import type { LiveEvent } from "../realtime/events.js";
 import { Claims } from "./claims.js";
 import { Control } from "./control.js";
+import { CoreEvents, STATUS } from "./events.js";
 import { LoopGuard } from "./loop-guard.js";
 import { Inbox } from "./inbox.js";
 import { BandLink } from "./link.js";
@@ -43,11 +42,13 @@ export interface LiveServiceOptions {
 const ACTIVITY_OPERATIONS: ReadonlySet<string> = new Set(["createAgentChatMessage", "createAgentChatEvent", "reportAgentChatActivity"]);
 
 /**
- * The live half of the product, as one front object over its parts: the link to Band (identity and socket),
- * the rooms and their backlog drains, the inbox and its waits, the claims on Band, and Band's agent.control.
+ * The live half of the product: builds its parts on one event line — the link to Band (identity and socket),
+ * the rooms with their backlog drains, resync, Band's agent.control and the loop guard, the queue, and the claims
+ * on Band — then starts, stops and reports on them. Consumers reach the inbox through views.
  */
 export class LiveService {
   readonly #closed = new AbortController();
+  readonly #events = new CoreEvents();
   readonly #inbox: Inbox;
   readonly #claims: Claims;
   readonly #rooms: Rooms;
@@ -55,82 +56,31 @@ export class LiveService {
   readonly #control: Control;
   readonly #resync: Resync;
   readonly #loopGuard: LoopGuard;
-  readonly #status = new Listeners<[]>();
-  readonly #roomsChanged = new Listeners<[]>();
-  readonly #chatMessage = new Listeners<[chatId: string]>();
   readonly #parts: ViewParts;
   /** The inbox as the process's own consumer sees it (no hooks): tools over stdio, resources, `watch`. */
   readonly inbox: InboxView;
 
   constructor(private readonly options: LiveServiceOptions) {
-    const { band, log } = options;
+    const { band, log, participants } = options;
+    const events = this.#events;
     const closed = this.#closed.signal;
-    const onStatus = () => this.#status.emit();
     const reconnect = options.reconnect ?? { baseMs: 1_000, maxMs: 30_000 };
     const delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
-    this.#inbox = new Inbox({ capacity: options.capacity, maxBytes: options.maxBytes, ...(options.tickMs ? { tickMs: options.tickMs } : {}) });
-    this.#claims = new Claims(band, log, closed, onStatus, {
-      ms: delivery.claimTimeoutSeconds * 1000,
-      // Back in front of the queue, in order, as a redelivery: the next hand-out claims it again (attempt n+1).
-      onExpired: (messages) => this.#inbox.requeue(messages.map((m) => ({ ...m, attempt: (m.attempt ?? 1) + 1 }))),
+    // Built from the socket down to the queue; each part subscribes to the events it acts on, in this order.
+    const inbox = (this.#inbox = new Inbox({ capacity: options.capacity, maxBytes: options.maxBytes, ...(options.tickMs ? { tickMs: options.tickMs } : {}) }));
+    const link = (this.#link = new BandLink({ ...options, reconnect, standbyMaxMs: delivery.standbySeconds * 1000, closed, events }));
+    const claims = (this.#claims = new Claims({ band, log, closed, events, queue: inbox, self: link, timeoutMs: delivery.claimTimeoutSeconds * 1000 }));
+    const loopGuard = (this.#loopGuard = new LoopGuard(delivery.loopLimit, inbox, events));
+    const rooms = (this.#rooms = new Rooms({ band, participants, inbox, link, loopGuard, events, log, retry: reconnect, closed }));
+    this.#resync = new Resync({ idleMs: delivery.resyncSeconds * 1000, ...(options.resyncPaceMs ? { paceMs: options.resyncPaceMs } : {}), rooms, events });
+    this.#control = new Control(inbox, loopGuard, log, events);
+    events.on("connection", (event) => {
+      // Blocked waits cannot be served any more: release them rather than let them time out.
+      if (event.state === "conflict" || event.state === "unauthorized") inbox.releaseAll();
+      events.emit(STATUS);
     });
-    this.#loopGuard = new LoopGuard(delivery.loopLimit, this.#inbox, onStatus);
-    this.#control = new Control(this.#inbox, log, onStatus, (roomId) => (roomId === undefined ? this.#loopGuard.releaseAll() : this.#loopGuard.release(roomId)));
-    this.#link = new BandLink({
-      ...options,
-      reconnect,
-      standbyMaxMs: delivery.standbySeconds * 1000,
-      closed,
-      onState: (state) => {
-        if (state === "connected") {
-          void this.#rooms.refresh();
-          this.#resync.start();
-        } else this.#resync.stop();
-        // Blocked waits cannot be served any more: release them rather than let them time out.
-        if (state === "conflict" || state === "unauthorized") this.#inbox.releaseAll();
-        onStatus();
-      },
-      onJoined: (kind, id) => {
-        if (kind === "room") this.#rooms.joined(id);
-        onStatus();
-      },
-      onEvent: (event) => this.#onEvent(event),
-    });
-    this.#rooms = new Rooms({
-      band,
-      participants: options.participants,
-      inbox: this.#inbox,
-      log,
-      agentId: () => this.#link.agent?.id,
-      join: (id) => {
-        this.#link.join("room", id);
-        this.#link.join("participants", id);
-      },
-      leave: (id) => {
-        this.#link.leave("room", id);
-        this.#link.leave("participants", id);
-        this.#control.forget(id);
-        this.#loopGuard.forget(id);
-      },
-      onRoomsChanged: () => this.#roomsChanged.emit(),
-      onChatMessage: (chatId) => {
-        this.#resync.pushed();
-        this.#chatMessage.emit(chatId);
-      },
-      onStatusChanged: onStatus,
-      admit: (message) => this.#loopGuard.admit(message),
-      retry: reconnect,
-      closed,
-    });
-    this.#resync = new Resync({
-      idleMs: delivery.resyncSeconds * 1000,
-      ...(options.resyncPaceMs ? { paceMs: options.resyncPaceMs } : {}),
-      rooms: () => this.#rooms.ids(),
-      check: (id) => this.#rooms.resync(id),
-    });
-    // Overflowed rooms drain again once the inbox is below half full: nothing dropped stays undelivered.
-    this.#inbox.changed.on(() => this.#inbox.hasRoom() && this.#rooms.recover());
-    this.#parts = { inbox: this.#inbox, claims: this.#claims, rooms: this.#rooms, link: this.#link, band, log, status: () => this.status() };
+    events.on("joined", () => events.emit(STATUS));
+    this.#parts = { inbox, claims, rooms, link, band, log, status: () => this.status() };
     this.inbox = new InboxView(this.#parts);
   }
 
@@ -144,18 +94,19 @@ export class LiveService {
     return this.#inbox.arrived.on(listener);
   }
 
+  /** Anything band_status reports changed (the connection, rooms joined, counts, holds). */
   onStatusChanged(listener: () => void): () => void {
-    return this.#status.on(listener);
+    return this.#events.on("status", listener);
   }
 
   /** Rooms joined or left. */
   onRoomsChanged(listener: () => void): () => void {
-    return this.#roomsChanged.on(listener);
+    return this.#events.on("rooms_changed", listener);
   }
 
   /** A message arrived in a chat (for transcript subscriptions). */
   onChatMessage(listener: (chatId: string) => void): () => void {
-    return this.#chatMessage.on(listener);
+    return this.#events.on("message_created", (event) => listener(event.roomId));
   }
 
   /** Messages handed to a model (a wait's answer or a push), just claimed: for metrics. */
@@ -225,16 +176,5 @@ export class LiveService {
    */
   noteCall(operation: string, path: Record<string, string | number> | undefined): void {
     if (ACTIVITY_OPERATIONS.has(operation) && path?.chat_id !== undefined) this.#claims.touch(String(path.chat_id));
-  }
-
-  #onEvent(event: LiveEvent): void {
-    if (event.type === "agent_control") return this.#control.apply(event);
-    // Our own message seen on the socket (another process of ours, or Band echoing it): activity in that chat.
-    if (event.type === "message_created" && event.message.sender_id === this.#link.agent?.id) this.#claims.touch(event.roomId);
-    if (event.type !== "message_updated") return this.#rooms.apply(event);
-    // Band's delivery status for us: settled elsewhere while queued here → it leaves; else note the attempt.
-    const mine = this.#link.agent ? event.deliveries[this.#link.agent.id] : undefined;
-    if (mine?.status === "processed") this.#inbox.withdraw(event.messageId, event.roomId);
-    else if (mine?.attempt !== undefined) this.#inbox.annotate(event.messageId, mine.attempt);
   }
 }

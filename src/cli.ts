@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-import { parseArgs } from "node:util";
 import { createApp } from "./app.js";
-import { ConfigError, forAgent, loadConfig, secretsOf, type Config, type ConfigFlags } from "./config.js";
+import { ConfigError, forAgent, loadConfig, secretsOf, type Config } from "./config.js";
 import { runDoctor } from "./doctor.js";
 import { keyRejection } from "./first-contact.js";
 import { AgentRegistry } from "./hub/registry.js";
@@ -10,166 +9,14 @@ import { listeningLine } from "./http/announce.js";
 import { startHttpServer, type HttpHandle } from "./http/server.js";
 import { createMcpServer, toolsOf } from "./mcp/server.js";
 import { BatchedStdioServerTransport } from "./mcp/stdio.js";
-import { HOSTS, selfCommand, setupText, terminalHint, type HostName } from "./setup.js";
+import { configFlags, parseCommandLine, type CommandLine } from "./settings/argv.js";
+import { helpText } from "./settings/help.js";
+import { KEY_VARIABLES, prefixOf, SETTINGS, type Command } from "./settings/table.js";
+import { selfCommand, setupText, terminalHint, type HostName } from "./setup.js";
 import { enableTracing, tracing } from "./telemetry/tracing.js";
 import { VERSION } from "./version.js";
 import { runWatch } from "./watch/command.js";
 import { publishInbox } from "./watch/publish.js";
-
-const USAGE = `Usage: band-mcp-server [options]            serve MCP over stdio (default)
-       band-mcp-server --http [options]     serve every agent over Streamable HTTP (/mcp, /agents/<label>/mcp),
-                                            a REST surface for backends, GET /agents and GET /health
-       band-mcp-server doctor [options]     check settings, key, REST and the live socket, then exit
-       band-mcp-server --sandbox            serve MCP over stdio on a local demo Band, with a web chat (no key needed)
-       band-mcp-server sandbox [--port n]   run only the local demo Band and its web chat (port 8790, or the next free one)
-       band-mcp-server setup [host] [--sandbox]
-                                            print the config that starts this server, for one host or all:
-                                            ${HOSTS.join(", ")}
-       band-mcp-server watch [--agent l]    print one line per message reaching the running server's inbox
-                                            (Claude Code plugin monitor; see watch --help)
-
-Options:
-  --http                  serve Streamable HTTP instead of stdio (many sessions share each agent's Band connection)
-  --agent <label>         stdio: which agent to serve (BAND_API_KEY_<LABEL>; default "default", or the only one)
-  --host <host>           HTTP bind address (default 127.0.0.1; anything else needs BAND_MCP_HTTP_TOKEN)
-  --port <port>           HTTP port (default 8787; 0 picks a free one, printed on stderr); with sandbox or
-                          --sandbox, the sandbox's port (default: the first free one from 8790; a --port that
-                          is taken is an error)
-  --sandbox               serve stdio on an embedded sandbox: a local Band with a demo agent and a web chat
-  --base-url <url>        Band REST base (BAND_BASE_URL, default https://app.band.ai)
-  --ws-url <url>          Band socket base (BAND_WS_URL, derived from the base URL)
-  --toolsets <list>       comma list or "all" (BAND_TOOLSETS, default inbox,chats,messages,participants)
-  --read-only             expose only read-only tools (BAND_READ_ONLY)
-  --no-live               tools only: no socket, no inbox (BAND_LIVE=false)
-  --inbox-capacity <n>    messages held in memory (BAND_INBOX_CAPACITY, default 1000)
-  --inbox-max-bytes <n>   bytes of message text held in memory (BAND_INBOX_MAX_BYTES, default 33554432 = 32 MB)
-  --log-level <level>     error | warn | info | debug, logs go to stderr (BAND_LOG_LEVEL)
-  --resync-seconds <n>    re-check Band for missed messages after n s without a delivery; 0 disables
-                          (BAND_RESYNC_SECONDS, default 60)
-  --standby-seconds <n>   while another process holds this agent's socket, try to take over at least
-                          every n s, never superseding it (BAND_STANDBY_SECONDS, default 30)
-  --claim-timeout-seconds <n>  a message handed out and never marked is handed out again after n s; the
-                          agent's own activity in its chat restarts the clock (BAND_CLAIM_TIMEOUT_SECONDS, default 1800)
-  --loop-limit <n>        hold a room after n agent messages in a row with no person's message between;
-                          0 disables (BAND_LOOP_LIMIT, default 25)
-  --channel               push each inbox message into Claude Code as a channel notification (BAND_CHANNEL);
-                          stdio only. Permission relay: BAND_PERMISSION_APPROVERS, BAND_PERMISSION_CHAT_ID
-  -h, --help              show this help
-  -v, --version           print the version
-
-Secrets come from the environment only: BAND_API_KEY (agent key; BAND_API_KEY_<LABEL> adds an agent labelled
-<label>), BAND_USER_KEY (user key), BAND_MCP_HTTP_TOKEN (bearer token HTTP clients must send; per agent
-BAND_MCP_HTTP_TOKEN_<LABEL>; BAND_MCP_HTTP_JWT_SECRET for HS256 JWTs). HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
-`;
-
-const OPTIONS = {
-  http: { type: "boolean" },
-  sandbox: { type: "boolean" },
-  agent: { type: "string" },
-  host: { type: "string" },
-  port: { type: "string" },
-  "base-url": { type: "string" },
-  "ws-url": { type: "string" },
-  toolsets: { type: "string" },
-  "read-only": { type: "boolean" },
-  "no-live": { type: "boolean" },
-  "inbox-capacity": { type: "string" },
-  "inbox-max-bytes": { type: "string" },
-  "log-level": { type: "string" },
-  "resync-seconds": { type: "string" },
-  "standby-seconds": { type: "string" },
-  "claim-timeout-seconds": { type: "string" },
-  "loop-limit": { type: "string" },
-  channel: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "v" },
-} as const;
-
-interface Invocation {
-  command: "serve" | "doctor" | "sandbox" | "setup" | "help" | "version";
-  flags: ConfigFlags;
-  /** Present for `--http`: where to listen. */
-  http?: { host: string; port: number };
-  /** Present for `sandbox` and `--sandbox`: the local Band's port, when --port names one. */
-  sandbox?: { port?: number };
-  /** stdio: the label of the agent to serve. */
-  agent?: string;
-  /** Present for `setup`: which host's config to print (all when absent), and for which server. */
-  setup?: { host?: HostName; sandbox: boolean };
-}
-
-const DEFAULT_HTTP = { host: "127.0.0.1", port: 8787 };
-
-/** Parses argv, collecting every problem rather than stopping at the first. */
-function parseInvocation(argv: string[]): Invocation | { problems: string[] } {
-  const { values, positionals, tokens } = parseArgs({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
-  const problems: string[] = [];
-  for (const token of tokens) {
-    if (token.kind !== "option") continue;
-    // Own keys only: "--constructor" must be unknown, not Object.prototype's member.
-    const spec = Object.hasOwn(OPTIONS, token.name) ? (OPTIONS as Record<string, { type: string }>)[token.name] : undefined;
-    if (!spec) problems.push(`unknown option ${token.rawName}`);
-    else if (spec.type === "string" && (token.value === undefined || token.value === "")) problems.push(`option ${token.rawName} needs a value`);
-    else if (spec.type === "boolean" && token.value !== undefined) problems.push(`option ${token.rawName} takes no value`);
-  }
-  const [command, ...extra] = positionals;
-  if (command === "setup") return parseSetup(tokens, extra, problems);
-  const doctor = command === "doctor";
-  const sandboxCommand = command === "sandbox";
-  for (const positional of doctor || sandboxCommand ? extra : positionals) problems.push(`unknown command "${positional}"`);
-  const str = (name: keyof typeof OPTIONS) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
-  const port = str("port");
-  const sandbox = sandboxCommand || values.sandbox === true;
-  if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) problems.push(`--port "${port}" must be a port number from 0 to 65535`);
-  if (!values.http) for (const name of ["host", "port"] as const) if (str(name) !== undefined && !(name === "port" && sandbox)) problems.push(`--${name} needs --http`);
-  if (values.http && doctor) problems.push("doctor does not take --http");
-  if (sandbox && (values.http || doctor)) problems.push(`${sandboxCommand ? "sandbox" : "--sandbox"} does not take ${doctor ? "doctor" : "--http"} (serve --http against \`band-mcp-server sandbox\` instead)`);
-  if (sandbox) for (const name of ["base-url", "ws-url"] as const) if (str(name) !== undefined) problems.push(`--${name} does not go with the sandbox, which is the Band to connect to`);
-  if (values.http && values.channel) problems.push("--channel pushes into one Claude Code session over stdio; it does not work with --http");
-  if (str("agent") !== undefined && (values.http || doctor)) problems.push(`--agent is for stdio: ${doctor ? "doctor checks" : "--http serves"} every configured agent`);
-  if (problems.length > 0) return { problems };
-  if (values.help) return { command: "help", flags: {} };
-  if (values.version) return { command: "version", flags: {} };
-  return {
-    command: doctor ? "doctor" : sandboxCommand ? "sandbox" : "serve",
-    ...(values.http ? { http: { host: str("host") ?? DEFAULT_HTTP.host, port: port === undefined ? DEFAULT_HTTP.port : Number(port) } } : {}),
-    ...(sandbox ? { sandbox: port === undefined ? {} : { port: Number(port) } } : {}),
-    ...(str("agent") !== undefined ? { agent: str("agent") } : {}),
-    flags: {
-      baseUrl: str("base-url"),
-      wsUrl: str("ws-url"),
-      toolsets: str("toolsets"),
-      inboxCapacity: str("inbox-capacity"),
-      inboxMaxBytes: str("inbox-max-bytes"),
-      logLevel: str("log-level"),
-      resyncSeconds: str("resync-seconds"),
-      standbySeconds: str("standby-seconds"),
-      claimTimeoutSeconds: str("claim-timeout-seconds"),
-      loopLimit: str("loop-limit"),
-      ...(values["read-only"] ? { readOnly: true } : {}),
-      ...(values["no-live"] ? { live: false } : {}),
-      ...(values.channel ? { channel: true } : {}),
-    },
-  };
-}
-
-/** `setup [host] [--sandbox]`: only these; every other flag or word is a problem. */
-function parseSetup(tokens: ReturnType<typeof parseArgs>["tokens"] & object, extra: string[], problems: string[]): Invocation | { problems: string[] } {
-  const [host, ...more] = extra;
-  if (host !== undefined && !(HOSTS as readonly string[]).includes(host)) problems.push(`setup: unknown host "${host}" (one of ${HOSTS.join(", ")})`);
-  for (const word of more) problems.push(`setup: unexpected "${word}"`);
-  let sandbox = false;
-  let help = false;
-  for (const token of tokens) {
-    if (token.kind !== "option") continue;
-    if (token.name === "sandbox") sandbox = true;
-    else if (token.name === "help") help = true;
-    else if (Object.hasOwn(OPTIONS, token.name)) problems.push(`setup does not take ${token.rawName} (only --sandbox)`);
-  }
-  if (problems.length > 0) return { problems };
-  if (help) return { command: "help", flags: {} };
-  return { command: "setup", flags: {}, setup: { sandbox, ...(host ? { host: host as HostName } : {}) } };
-}
 
 /** Closes everything on the first shutdown signal; whatever hangs, the process is gone within 2 s (never outlive the host). */
 function exitOnShutdown(log: Logger, closeAll: () => Promise<unknown>, options: { onStdinClose: boolean }): (reason: string) => Promise<void> {
@@ -305,10 +152,11 @@ async function embedSandbox(where: { port?: number }): Promise<{ env: Record<str
     `band-mcp-server: sandbox chat at ${sandbox.chatUrl} — pick who you are there; a message that @mentions @${sandbox.demo.agent.handle} reaches this server.\n` +
       describeStorage(sandbox.storage).map((line) => `band-mcp-server: ${line}\n`).join(""),
   );
-  const env: Record<string, string | undefined> = { ...process.env, BAND_API_KEY: sandbox.agentKey, BAND_BASE_URL: sandbox.url };
+  const env: Record<string, string | undefined> = { ...process.env, [KEY_VARIABLES[0]!]: sandbox.agentKey, [SETTINGS.baseUrl.env]: sandbox.url };
   // The only Band is on loopback: a proxy would only be in the way.
-  for (const name of ["BAND_AGENT_KEY", "THENVOI_API_KEY", "BAND_USER_KEY", "BAND_WS_URL", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]) delete env[name];
-  for (const name of Object.keys(env)) if (name.startsWith("BAND_API_KEY_")) delete env[name];
+  const { userKey, wsUrl, httpsProxy, httpProxy, agentKeys } = SETTINGS;
+  for (const name of [...KEY_VARIABLES.slice(1), userKey.env, wsUrl.env, httpsProxy.env, ...httpsProxy.aliases, httpProxy.env, ...httpProxy.aliases]) delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith(prefixOf(agentKeys.env))) delete env[name];
   return { env, chatUrl: sandbox.chatUrl };
 }
 
@@ -320,36 +168,39 @@ function listenProblem(error: unknown, where: { host: string; port: number }): s
   return `cannot start the HTTP server: ${error instanceof Error ? error.message : String(error)}`;
 }
 
+/** The port flag's value, checked by the table. */
+const portOf = (given: CommandLine["given"]): number | undefined => (given.port === undefined ? undefined : Number(given.port));
+
 async function main(argv: string[]): Promise<void> {
-  // watch has flags of its own and never serves: it follows a server that does.
+  // watch never serves: it follows a server that does.
   if (argv[0] === "watch") process.exit(await runWatch(argv.slice(1)));
-  const invocation = parseInvocation(argv);
-  if ("problems" in invocation) {
-    process.stderr.write(`band-mcp-server: ${invocation.problems.join("; ")}\n\n${USAGE}`);
+  const line = parseCommandLine(argv);
+  if ("problems" in line) {
+    process.stderr.write(`band-mcp-server: ${line.problems.join("; ")}\n\n${helpText(line.command)}`);
     process.exit(2);
   }
-  if (invocation.command === "help") {
-    process.stdout.write(USAGE);
+  const { command, use, given } = line;
+  if (given.help || command === "help") {
+    process.stdout.write(helpText(command === "help" && !given.help ? ((line.operand as Command | undefined) ?? "serve") : command));
     return;
   }
-  if (invocation.command === "version") {
+  if (given.version) {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
-  if (invocation.command === "doctor") {
-    process.exit(await runDoctor(process.env, invocation.flags, (text) => process.stdout.write(text)));
-  }
-  if (invocation.command === "sandbox") return runSandbox(invocation.sandbox!);
-  if (invocation.command === "setup") {
-    process.stdout.write(setupText({ self: selfCommand(), nodePath: process.execPath, ...invocation.setup! }));
+  if (command === "doctor") process.exit(await runDoctor(process.env, configFlags(given), (text) => process.stdout.write(text)));
+  if (command === "sandbox") return runSandbox({ port: portOf(given) });
+  if (command === "setup") {
+    process.stdout.write(setupText({ self: selfCommand(), nodePath: process.execPath, sandbox: given.sandbox === true, ...(line.operand ? { host: line.operand as HostName } : {}) }));
     return;
   }
-  const sandbox = invocation.sandbox ? await embedSandbox(invocation.sandbox) : undefined;
+  const http = use === "http" ? { host: given.host ?? SETTINGS.host.default, port: portOf(given) ?? SETTINGS.port.default } : undefined;
+  const sandbox = use === "sandboxed" ? await embedSandbox({ port: portOf(given) }) : undefined;
   let config: Config;
   try {
-    config = loadConfig(sandbox?.env ?? process.env, sandbox ? { ...invocation.flags, sandboxChatUrl: sandbox.chatUrl } : invocation.flags);
+    config = loadConfig(sandbox?.env ?? process.env, { ...configFlags(given), ...(sandbox ? { sandboxChatUrl: sandbox.chatUrl } : {}) });
     // stdio serves one agent; --http all of them.
-    if (!invocation.http) config = forAgent(config, invocation.agent);
+    if (!http) config = forAgent(config, given.agent);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`band-mcp-server: ${error.message}\n`);
@@ -361,12 +212,12 @@ async function main(argv: string[]): Promise<void> {
   for (const warning of config.warnings) log.warn(warning);
   process.on("uncaughtException", (error) => log.error("uncaught exception", { error }));
   process.on("unhandledRejection", (error) => log.error("unhandled rejection", { error }));
-  if (invocation.http && config.channel) {
+  if (http && config.channel) {
     process.stderr.write("band-mcp-server: BAND_CHANNEL=true pushes into one Claude Code session over stdio; unset it to serve --http.\n");
     process.exit(2);
   }
   if (config.otel.enabled) await enableTracing(VERSION);
-  if (invocation.http) await serveHttp(config, log, invocation.http);
+  if (http) await serveHttp(config, log, http);
   else await serveStdio(config, log, { sandbox: sandbox !== undefined });
 }
 

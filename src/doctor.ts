@@ -1,6 +1,7 @@
 import { BandApiError, BandClient, createDispatcher, type RetryPolicy } from "./band/http.js";
 import { describeProxyUrl, proxyFor, socketProxyAgent } from "./band/proxy.js";
 import { ConfigError, DEFAULT_AGENT, forAgent, loadConfig, secretsOf, type Config, type ConfigFlags, type Secret } from "./config.js";
+import { KEY_VARIABLE } from "./settings/table.js";
 import { createLogger, type Logger } from "./log.js";
 import { redactor } from "./redact.js";
 import { BandSocket } from "./realtime/socket.js";
@@ -97,7 +98,7 @@ async function checkBand(config: Config, report: (check: Check) => void, section
       }
     }
     if (config.agents.length === 0) {
-      report({ outcome: "fail", title: "Agent key", detail: "BAND_API_KEY is not set", fix: "Set BAND_API_KEY to the agent key (band_a_…) from the agent's page on app.band.ai: the inbox and the agent tools need it." });
+      report({ outcome: "fail", title: "Agent key", detail: `${KEY_VARIABLE} is not set`, fix: `Set ${KEY_VARIABLE} to the agent key (band_a_…) from the agent's page on app.band.ai: the inbox and the agent tools need it.` });
       return;
     }
     const agent = (one: Config, to: (check: Check) => void) => checkAgent(one, client(one.agentKey!), to, log, timeoutMs, seconds);

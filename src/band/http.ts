@@ -1,4 +1,5 @@
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { Agent, EnvHttpProxyAgent } from "./dispatchers.js";
 import { tracing } from "../telemetry/tracing.js";
 import { backoff, sleep } from "../backoff.js";
 import type { Secret } from "../config.js";

@@ -125,6 +125,11 @@ export class LiveService {
     await this.#link.close();
   }
 
+  /** The socket's state alone: cheap enough for a listener called on every status change. */
+  get connection(): StatusReport["connection"] {
+    return this.#link.connection;
+  }
+
   status(): StatusReport {
     const { connection } = this.#link;
     const claims = this.#claims.failures ? `${this.#claims.failures} claim(s) failed at Band and were logged` : undefined;

@@ -38,7 +38,7 @@ export class InboxPublisher {
     private readonly channel: boolean,
   ) {
     this.#detach = [live.onStatusChanged(() => this.#follow())];
-    if (!channel) this.#detach.push(live.onArrival((message) => this.#broadcast(frameOf(message))));
+    if (!channel) this.#detach.push(live.onArrival((message) => this.#watchers.size > 0 && this.#broadcast(frameOf(message))));
     this.#follow();
   }
 
@@ -48,8 +48,9 @@ export class InboxPublisher {
     await this.#release();
   }
 
+  // Status changes come with every claim and mark: only the connection matters here, read without a whole report.
   #follow(): void {
-    const { connection } = this.live.status();
+    const { connection } = this.live;
     if (connection === "connected") void this.#claim();
     else if (connection === "conflict" || connection === "unauthorized") void this.#release();
   }
@@ -109,7 +110,6 @@ export class InboxPublisher {
   }
 
   #broadcast(frame: WatchFrame): void {
-    if (this.#watchers.size === 0) return;
     const line = lineOf(frame);
     for (const socket of this.#watchers) {
       if (socket.writableLength > MAX_BUFFERED_BYTES) socket.destroy();

@@ -163,6 +163,9 @@ export class BandLink {
   }
 
   #onSocketState(state: SocketState, detail?: string): void {
+    // A standby's attempt opens a fresh socket: that is still standing by, not a new "connecting", until Band
+    // either takes it (connected) or refuses it again (conflict). Without this the state flickers on every attempt.
+    if (state === "connecting" && this.connection === "conflict") return;
     if (state === "unauthorized") this.options.log.warn(`inbox off: ${detail}`);
     if (state === "connected") this.#standby.reset();
     if (state === "conflict" && !this.options.closed.aborted) {

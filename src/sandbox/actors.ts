@@ -66,6 +66,15 @@ export class ActorDirectory {
     });
   }
 
+  /** A person's new first and/or last name; `name` follows. */
+  rename(user: ActorRecord, names: { firstName?: string; lastName?: string }): ActorRecord {
+    if (names.firstName !== undefined) user.firstName = names.firstName;
+    if (names.lastName !== undefined) user.lastName = names.lastName;
+    user.name = [user.firstName, user.lastName].filter(Boolean).join(" ");
+    user.updatedAt = this.clock.now();
+    return user;
+  }
+
   /** The actors of a saved world, as they were. */
   adopt(actors: readonly ActorRecord[]): void {
     for (const actor of actors) this.#register(actor);

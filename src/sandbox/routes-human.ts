@@ -30,12 +30,8 @@ function profileRoutes(router: Router): void {
       for (const field of ["first_name", "last_name"] as const) {
         if (user[field] !== undefined && typeof user[field] !== "string") throw invalid(`/user/${field}`, "must be a string");
       }
-      const me = ctx.actor;
-      if (typeof user.first_name === "string") me.firstName = user.first_name;
-      if (typeof user.last_name === "string") me.lastName = user.last_name;
-      me.name = [me.firstName, me.lastName].filter(Boolean).join(" ");
-      me.updatedAt = ctx.store.clock.now();
-      return ok(shape.userDetails(me));
+      const names = { firstName: user.first_name as string | undefined, lastName: user.last_name as string | undefined };
+      return ok(shape.userDetails(ctx.store.actors.rename(ctx.actor, names)));
     });
 }
 

@@ -1,9 +1,9 @@
+import { NoInboxError, NoRecipientsError, RepliesUnreachableError } from "../agent/errors.js";
 import { BandApiError } from "../band/http.js";
 import { MentionError } from "../band/mentions.js";
 import { InvalidPathValueError } from "../band/paths.js";
 import { InboxOffError, UnknownChatError } from "../inbox/errors.js";
 import type { Redact } from "../redact.js";
-import { ToolError } from "../tools/define.js";
 import { formatDetails } from "../tools/errors.js";
 
 /**
@@ -61,9 +61,25 @@ export function restFailure(error: unknown, options: FailureOptions): RestReply 
     const why = error.detail ?? (error.reason === "conflict" ? "another process holds this agent's Band connection" : "Band rejected the agent key");
     return restError(error.reason === "conflict" ? 409 : 503, error.reason, redact(`This agent's live inbox is off: ${why}.`), notSent);
   }
-  if (error instanceof InvalidPathValueError || error instanceof ToolError) return restError(400, "bad_request", redact(error.message), notSent);
+  if (error instanceof InvalidPathValueError) return restError(400, "bad_request", redact(error.message), notSent);
+  if (error instanceof NoRecipientsError) {
+    return restError(400, "no_recipients", `Nothing was sent: nobody else is in chat ${error.chatId}, and Band delivers a message only to those it mentions. Add someone to the room first.`, notSent);
+  }
+  if (error instanceof NoInboxError) {
+    return restError(400, "inbox_disabled", "This agent runs without the live inbox (BAND_LIVE=false), so it cannot wait for a reply: send with POST …/messages instead.", notSent);
+  }
+  if (error instanceof RepliesUnreachableError) return describeUnreachable(error, options.keyVariable, redact);
   const what = error instanceof Error ? error.message : String(error);
   return restError(503, "failed", redact(`The hub could not complete this (${what}).`), send ? { maybe_sent: true } : {});
+}
+
+/** A sync send refused before sending: the agent's inbox cannot receive the reply. */
+function describeUnreachable({ status }: RepliesUnreachableError, keyVariable: string, redact: Redact): RestReply {
+  if (status.connection === "conflict") {
+    return restError(409, "conflict", redact(`Nothing was sent: agent in conflict (${status.detail ?? "another process holds this agent's Band connection"}); its replies go there.`), { maybe_sent: false });
+  }
+  const why = status.problem?.reason === "key_rejected" ? `HTTP ${status.problem.http_status}: set ${keyVariable} to a valid agent key and restart the hub` : (status.detail ?? "unauthorized");
+  return restError(503, "unauthorized", redact(`Nothing was sent: Band rejected this agent's key (${why}).`), { maybe_sent: false });
 }
 
 function describeBandError(error: BandApiError, keyVariable: string): [RestError["status"], string, string] {

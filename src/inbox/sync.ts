@@ -2,7 +2,7 @@ import { BandApiError, type BandClient } from "../band/http.js";
 import { renderMessage } from "../band/mentions.js";
 import { INBOX_CONTENT_CHARS, cutAt } from "../bounds.js";
 import { cursorPages } from "../band/pages.js";
-import type { Participant, Participants } from "../band/participants.js";
+import type { Participant } from "../band/participants.js";
 import type { Logger } from "../log.js";
 import { deliveriesOf, messageCreated, type BandMessage } from "../realtime/events.js";
 import type { InboxMessage } from "./live.js";
@@ -82,21 +82,4 @@ export function toInboxMessage(message: BandMessage, chatId: string, chatTitle: 
     ...(attempt !== undefined ? { attempt } : {}),
     ...(content.cut ? { cut_chars: content.cut } : {}),
   };
-}
-
-const TRANSCRIPT_PAGES = 5;
-
-/** A chat's transcript as Band's context gives it (at most five pages of 100), oldest first, mentions rendered. */
-export async function transcript(band: BandClient, participants: Participants, chatId: string): Promise<InboxMessage[]> {
-  const people = await participants.list(chatId);
-  const messages: InboxMessage[] = [];
-  let pages = 0;
-  for await (const page of cursorPages(band, "getAgentChatContext", chatId)) {
-    for (const raw of page.items) {
-      const parsed = messageCreated.safeParse(raw);
-      if (parsed.success) messages.push(toInboxMessage(parsed.data, chatId, undefined, people));
-    }
-    if (++pages >= TRANSCRIPT_PAGES) break;
-  }
-  return messages;
 }

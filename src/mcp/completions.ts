@@ -1,5 +1,5 @@
 import type { App } from "../app.js";
-import { selfId } from "../tools/self.js";
+import { selfId } from "../agent/self.js";
 
 /** The MCP limit on values per answer; one more tells the SDK to set `hasMore`. */
 const MAX_VALUES = 100;
@@ -57,7 +57,7 @@ async function matchingChats(app: App, query: string): Promise<string[]> {
 
 async function matchingHandles(app: App, query: string, chatId: string | undefined): Promise<string[]> {
   if (!app.agent) return [];
-  const me = await selfId({ band: app.agent });
+  const me = await selfId(app.agent);
   const people = chatId ? await app.participants.list(chatId) : (app.live?.rooms() ?? []).flatMap((r) => app.participants.cached(r.id));
   const handles = new Map<string, string>();
   for (const p of people) if (p.handle && p.id !== me) handles.set(p.handle, p.name ?? "");

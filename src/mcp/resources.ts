@@ -2,7 +2,7 @@ import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/serv
 import { SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { App } from "../app.js";
 import { outgoing } from "../bounds.js";
-import { transcript } from "../inbox/sync.js";
+import { transcript } from "../agent/transcript.js";
 import { presentMessage } from "../tools/inbox/schemas.js";
 import { describeStatus } from "../tools/inbox/status-words.js";
 import type { Completers } from "./completions.js";

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { NoInboxError } from "../agent/errors.js";
 import type { BandClient } from "../band/http.js";
 import type { OperationId } from "../band/generated/operations.js";
 import type { Participants } from "../band/participants.js";
@@ -82,7 +83,7 @@ export function defineLiveTool<In extends Shape, Out extends Shape>(
     ...rest,
     needsLive: true,
     handler(params, ctx) {
-      if (!ctx.live) throw new ToolError("The live inbox is off (BAND_LIVE=false). Set BAND_LIVE=true and restart to receive messages; band_list_messages still reads chats.");
+      if (!ctx.live) throw new NoInboxError();
       return handler(params, { ...ctx, live: ctx.live });
     },
   };

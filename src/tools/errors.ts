@@ -1,9 +1,10 @@
+import { NoInboxError, RepliesUnreachableError } from "../agent/errors.js";
 import { BandApiError } from "../band/http.js";
 import { InvalidPathValueError } from "../band/paths.js";
 import { MentionError } from "../band/mentions.js";
 import { InboxOffError, UnknownChatError } from "../inbox/errors.js";
 import { ToolError, type ToolDefinition } from "./define.js";
-import { describeStandby } from "./inbox/status-words.js";
+import { describeProblem, describeStandby } from "./inbox/status-words.js";
 
 /**
  * What each of Band's 422 codes means for the model, and what to do about it (PROTOCOL.md §2–§4). A Map, because
@@ -39,6 +40,8 @@ export function describeFailure(error: unknown, tool: ToolDefinition, params: Re
   if (error instanceof ToolError) return error.message;
   if (error instanceof InvalidPathValueError) return `${JSON.stringify(error.value)} is not a valid ${error.parameter}: Band ids look like "3f2c9a1e-7b6d-4c5e-8f90-1a2b3c4d5e6f". Nothing was sent.`;
   if (error instanceof InboxOffError) return describeInboxOff(error, ctx.keyVariable);
+  if (error instanceof NoInboxError) return "The live inbox is off (BAND_LIVE=false). Set BAND_LIVE=true and restart to receive messages; band_list_messages still reads chats.";
+  if (error instanceof RepliesUnreachableError) return describeUnreachable(error);
   if (error instanceof MentionError) return describeMentions(error, tool);
   if (error instanceof UnknownChatError) return `You are not in a chat with id "${error.chatId}", so no message can arrive from it. Find your chats with band_list_chats.`;
   if (error instanceof BandApiError) return describeBandError(error, tool, params, ctx);
@@ -61,6 +64,11 @@ function describeInboxOff(error: InboxOffError, keyVariable: string): string {
     return `The inbox is off: ${error.detail ?? "another process holds this agent's Band connection"}. Band allows one live connection per agent, and the other process is serving it now.${standby} Nothing is lost: Band keeps every unprocessed message for whichever process holds the connection. REST tools keep working meanwhile.`;
   }
   return `The inbox is off: ${error.detail ?? "Band rejected the agent key"}. Set ${keyVariable} to a valid agent key and restart the server.`;
+}
+
+function describeUnreachable({ status }: RepliesUnreachableError): string {
+  const why = [status.problem ? describeProblem(status.problem) : undefined, status.detail].filter(Boolean).join("; ") || status.connection;
+  return `Nothing was sent: the inbox cannot receive replies (${why}). Send with band_send_message instead and read answers later with band_list_messages; band_status says how to fix the connection.`;
 }
 
 function describeBandError(error: BandApiError, tool: ToolDefinition, params: Record<string, unknown>, ctx: FailureContext): string {

@@ -22,6 +22,13 @@ const FIXTURE: Record<string, string> = {
   "src/band/leak.ts": 'import { ToolError } from "../tools/errors.js";\nexport const fail = () => new ToolError("x");\n',
   "src/realtime/typed.ts": 'import type { Server } from "../mcp/server.js";\nexport const nameOf = (s: Server) => s.name;\n',
   "src/tools/front.ts": 'import { port } from "../http/server.js";\nexport const where = port;\n',
+  // agent/ sits below the front ends: wording a failure with a tool's error, or reaching for the hub, is upward.
+  "src/agent/words.ts": 'import { ToolError } from "../tools/errors.js";\nexport const refuse = () => new ToolError("x");\n',
+  "src/agent/hub.ts": 'import { port } from "../http/server.js";\nexport const at = port;\n',
+  // An inbox module importing the agent's actions: agent/ is above inbox/.
+  "src/inbox/acts.ts": 'import { refuse } from "../agent/words.js";\nexport const act = refuse;\n',
+  // The tools calling the agent's actions: downward, allowed.
+  "src/tools/send.ts": 'import { at } from "../agent/hub.js";\nexport const sendTo = at;\n',
   // Downward: allowed.
   "src/inbox/fine.ts": 'import { fail } from "../band/leak.js";\nexport const again = fail;\n',
   // A cycle whose way back is type-only.
@@ -56,6 +63,12 @@ describe("import boundaries", () => {
   it("a lower layer importing tools, mcp, hub or http fails, type-only imports included", () => {
     expect(broken("band-imports-upward")).toEqual(["src/band/leak.ts -> src/tools/errors.ts"]);
     expect(broken("realtime-imports-upward")).toEqual(["src/realtime/typed.ts -> src/mcp/server.ts"]);
+  });
+
+  it("agent/ importing tools or http fails, and so does inbox/ importing agent/; tools importing agent/ passes", () => {
+    expect(broken("agent-imports-upward")).toEqual(["src/agent/hub.ts -> src/http/server.ts", "src/agent/words.ts -> src/tools/errors.ts"]);
+    expect(broken("inbox-channel-imports-upward")).toEqual(["src/inbox/acts.ts -> src/agent/words.ts"]);
+    expect(violations.filter((v) => v.from === "src/tools/send.ts")).toEqual([]);
   });
 
   it("tools importing the HTTP front door fails", () => {

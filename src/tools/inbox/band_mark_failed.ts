@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineTool } from "../define.js";
 import { chatId, messageId } from "../common.js";
-import { markMessage, markResult } from "./schemas.js";
+import { AgentService } from "../../agent/service.js";
+import { markResult } from "./schemas.js";
 
 export default defineTool({
   name: "band_mark_failed",
@@ -19,6 +20,6 @@ export default defineTool({
   operations: ["markAgentMessageFailed"],
   idSources: { chat_id: "band_list_chats", message_id: "band_wait_for_message" },
   async handler(params, ctx) {
-    return markMessage(ctx, params.chat_id, params.message_id, params.error);
+    return new AgentService(ctx).mark(params.chat_id, params.message_id, { status: "failed", error: params.error }, ctx.signal);
   },
 });

@@ -1,6 +1,7 @@
 import { defineTool } from "../define.js";
 import { chatId, messageId } from "../common.js";
-import { markMessage, markResult } from "./schemas.js";
+import { AgentService } from "../../agent/service.js";
+import { markResult } from "./schemas.js";
 
 export default defineTool({
   name: "band_mark_processed",
@@ -14,6 +15,6 @@ export default defineTool({
   operations: ["markAgentMessageProcessed"],
   idSources: { chat_id: "band_list_chats", message_id: "band_wait_for_message" },
   async handler(params, ctx) {
-    return markMessage(ctx, params.chat_id, params.message_id);
+    return new AgentService(ctx).mark(params.chat_id, params.message_id, { status: "processed" }, ctx.signal);
   },
 });

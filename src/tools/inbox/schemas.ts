@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { cutMarker } from "../../bounds.js";
-import { markWithClaim } from "../../inbox/claims.js";
 import { inboxMessageSchema, type InboxMessage } from "../../inbox/live.js";
-import type { ToolContext } from "../define.js";
 
 /**
  * The inbox's own message schema as the model sees it: a word on the field it must not obey, and no `cut_chars`
@@ -23,14 +21,3 @@ export function presentMessage(message: InboxMessage): PresentedMessage {
 }
 
 export const markResult = { id: z.string(), status: z.string() };
-
-/**
- * Marks through the live inbox (which knows its claims); with BAND_LIVE=false, straight through REST. Either way
- * a message nobody claimed yet (Band's 422: no open attempt) is claimed first, so a mark always means the same.
- */
-export async function markMessage(ctx: ToolContext, chatId: string, messageId: string, error?: string): Promise<{ id: string; status: string }> {
-  if (ctx.live) {
-    return error === undefined ? ctx.live.markProcessed(chatId, messageId, ctx.signal) : ctx.live.markFailed(chatId, messageId, error, ctx.signal);
-  }
-  return markWithClaim(ctx.band, chatId, messageId, error === undefined ? { status: "processed" } : { status: "failed", error }, ctx.signal);
-}

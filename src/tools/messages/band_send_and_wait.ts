@@ -1,12 +1,9 @@
 import { z } from "zod";
-import type { InboxMessage, LiveInbox } from "../../inbox/live.js";
-import { ToolError, defineLiveTool } from "../define.js";
+import { AgentService } from "../../agent/service.js";
+import { defineLiveTool } from "../define.js";
 import { chatId } from "../common.js";
 import { inboxMessage, presentMessage } from "../inbox/schemas.js";
-import { contentInput, mentionsInput, postMessage, resolveRecipients } from "./send.js";
-
-/** States in which the inbox cannot receive the reply: refuse before sending rather than after. */
-const DEAF = new Set(["conflict", "unauthorized"]);
+import { contentInput, mentionsInput } from "./send.js";
 
 export default defineLiveTool({
   name: "band_send_and_wait",
@@ -31,33 +28,19 @@ export default defineLiveTool({
   operations: [],
   idSources: { chat_id: "band_list_chats" },
   async handler({ chat_id, content, mentions, timeout_seconds }, ctx) {
-    const { live } = ctx;
-    assertCanHear(live);
-    const recipients = await resolveRecipients(ctx, chat_id, mentions);
-    const awaited = new Set(recipients.map((r) => r.id));
-    // Messages already queued were written before the question, so they are not answers to it. Anything newer
-    // stays queued until the wait below takes it, so a reply that beats the send's response is not missed.
-    const earlier = new Set(live.peek(chat_id).map((m) => m.id));
-    const { message_id } = await postMessage(ctx, chat_id, content, recipients);
-    const who = recipients.map((r) => (r.handle ? `@${r.handle}` : r.name ?? r.id)).join(", ");
-    await ctx.progress(0, timeout_seconds, `sent; waiting for a reply from ${who}`);
-    const { messages, timed_out, interrupted } = await live.wait({
-      timeoutMs: timeout_seconds * 1000,
+    let who = "";
+    const { reply, ...result } = await new AgentService(ctx).sendAndWait({
       chatId: chat_id,
-      max: 1,
+      content,
+      mentions,
+      timeoutMs: timeout_seconds * 1000,
       signal: ctx.signal,
-      accept: (m: InboxMessage) => awaited.has(m.sender.id) && !earlier.has(m.id),
+      onSent: (recipients) => {
+        who = recipients.map((r) => (r.handle ? `@${r.handle}` : r.name ?? r.id)).join(", ");
+        return ctx.progress(0, timeout_seconds, `sent; waiting for a reply from ${who}`);
+      },
       onTick: (elapsedMs) => void ctx.progress(Math.round(elapsedMs / 1000), timeout_seconds, `waiting for a reply from ${who}`),
     });
-    return { message_id, reply: messages[0] ? presentMessage(messages[0]) : null, timed_out, ...(interrupted ? { interrupted } : {}) };
+    return { message_id: result.message_id, reply: reply ? presentMessage(reply) : null, timed_out: result.timed_out, ...(result.interrupted ? { interrupted: result.interrupted } : {}) };
   },
 });
-
-function assertCanHear(live: LiveInbox): void {
-  const status = live.status();
-  if (DEAF.has(status.connection)) {
-    throw new ToolError(
-      `Nothing was sent: the inbox cannot receive replies (${status.detail ?? status.connection}). Send with band_send_message instead and read answers later with band_list_messages; band_status says how to fix the connection.`,
-    );
-  }
-}

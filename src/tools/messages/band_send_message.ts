@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { defineTool } from "../define.js";
 import { chatId, messageId } from "../common.js";
-import { markMessage } from "../inbox/schemas.js";
-import { contentInput, mentionsInput, postMessage, resolveRecipients } from "./send.js";
+import { AgentService } from "../../agent/service.js";
+import { contentInput, mentionsInput } from "./send.js";
 
 export default defineTool({
   name: "band_send_message",
@@ -27,10 +27,11 @@ export default defineTool({
   // Only chat_id can 404: a failed mark of reply_to_message_id is reported in the result instead.
   idSources: { chat_id: "band_list_chats" },
   async handler({ chat_id, content, mentions, reply_to_message_id }, ctx) {
-    const sent = await postMessage(ctx, chat_id, content, await resolveRecipients(ctx, chat_id, mentions));
+    const agent = new AgentService(ctx);
+    const sent = await agent.send(chat_id, content, mentions, ctx.signal);
     if (reply_to_message_id === undefined) return sent;
     try {
-      await markMessage(ctx, chat_id, reply_to_message_id);
+      await agent.mark(chat_id, reply_to_message_id, { status: "processed" }, ctx.signal);
       return { ...sent, marked_processed: true };
     } catch (error) {
       // The message is out: report its id so the model never resends it, and say how to finish the mark.

@@ -1,3 +1,4 @@
+import { AgentService } from "../../agent/service.js";
 import { defineTool } from "../define.js";
 import { chatId, messageId } from "../common.js";
 import { messageStatusOutput } from "../shapes.js";
@@ -14,7 +15,6 @@ export default defineTool({
   operations: ["markAgentMessageProcessing"],
   idSources: { chat_id: "band_list_chats", message_id: "band_list_messages" },
   async handler({ chat_id, message_id }, ctx) {
-    const { data } = await ctx.band.call("markAgentMessageProcessing", { path: { chat_id, id: message_id }, signal: ctx.signal });
-    return data;
+    return new AgentService(ctx).markProcessing(chat_id, message_id, ctx.signal);
   },
 });

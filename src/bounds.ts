@@ -24,7 +24,17 @@ export function cutAt(text: string, max: number): { text: string; cut: number } 
 }
 
 /** The marker that ends a cut text: how much is missing, and `whereToRead` the rest. */
-export const cutMarker = (cut: number, whereToRead: string) => `\n[… cut by band-mcp-server: ${cut} more characters. ${whereToRead}]`;
+const cutMarker = (cut: number, whereToRead: string) => `\n[… cut by band-mcp-server: ${cut} more characters. ${whereToRead}]`;
+
+/**
+ * A message whose text a lower layer cut (recording `cut_chars`) as a front end shows it: the fact dropped, the
+ * text ending with the marker, `whereToRead` in the front end's own words.
+ */
+export function showCut<T extends { content: string; cut_chars?: number }>(message: T, whereToRead: string): Omit<T, "cut_chars"> {
+  if (message.cut_chars === undefined) return message;
+  const { cut_chars, ...shown } = message;
+  return { ...shown, content: message.content + cutMarker(cut_chars, whereToRead) };
+}
 
 /** `text` cut to `max` characters, with a marker saying how much is missing and where to read it. */
 export function cutText(text: string, max: number, whereToRead: string): string {

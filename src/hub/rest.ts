@@ -4,7 +4,7 @@ import { MAX_CONTENT_CHARS, MAX_MENTION_CHARS, MAX_MENTIONS } from "../agent/sen
 import { AgentService } from "../agent/service.js";
 import { roleOf } from "../agent/transcript.js";
 import type { App } from "../app.js";
-import { cutMarker } from "../bounds.js";
+import { showCut } from "../bounds.js";
 import type { InboxMessage } from "../inbox/live.js";
 import { redactJson } from "../redact.js";
 import { restError, restFailure, type RestReply } from "./errors.js";
@@ -102,11 +102,7 @@ export async function chatTranscript(app: App, chat: string): Promise<RestReply>
 }
 
 /** A message for an HTTP caller: a text the inbox cut says so, and where the rest is. */
-function forCaller(message: InboxMessage): Omit<InboxMessage, "cut_chars"> {
-  if (message.cut_chars === undefined) return message;
-  const { cut_chars, ...shown } = message;
-  return { ...shown, content: message.content + cutMarker(cut_chars, "The whole message is in the chat on Band.") };
-}
+const forCaller = (message: InboxMessage) => showCut(message, "The whole message is in the chat on Band.");
 
 /**
  * A sync send ended by the server's shutdown: 503, so the caller retries elsewhere. With a message id the

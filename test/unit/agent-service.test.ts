@@ -29,7 +29,7 @@ async function start(env: Record<string, string> = {}): Promise<{ app: App; agen
   const app = createApp(config, createLogger(config.logLevel), { retry: FAST_RETRY, socket: FAST_SOCKET, tickMs: 50 });
   apps.push(app);
   await app.start();
-  return { app, agent: new AgentService({ band: app.agent!, participants: app.participants, live: app.live }) };
+  return { app, agent: new AgentService({ band: app.agent!, participants: app.participants, live: app.live?.inbox }) };
 }
 
 const live = async () => {
@@ -45,7 +45,7 @@ describe("send-and-wait", () => {
   it("returns the first reply from someone it mentioned: not a message queued before, nor one from someone else", async () => {
     const { app, agent } = await live();
     const earlier = fromAlice("written before the question");
-    await waitFor(() => app.live!.peek().some((m) => m.id === earlier.id), "the earlier message queued");
+    await waitFor(() => app.live!.inbox.peek().some((m) => m.id === earlier.id), "the earlier message queued");
     const ticks: number[] = [];
     const result = await agent.sendAndWait({
       chatId: fake.room.id,
@@ -65,8 +65,8 @@ describe("send-and-wait", () => {
     expect(result.reply).toMatchObject({ chat_id: fake.room.id, sender: { id: fake.user.id }, content: expect.stringContaining("yes, go ahead") });
     expect(fake.messages(fake.room.id).find((m) => m.id === result.message_id)?.content).toContain("may I deploy?");
     // The reply is handed out (claimed); the other two stay queued for the agent's waits.
-    expect(app.live!.inFlight().map((m) => m.id)).toEqual([result.reply!.id]);
-    expect(app.live!.peek().map((m) => m.content.replace(/^@\S+ /, ""))).toEqual(["written before the question", "not asked"]);
+    expect(app.live!.inbox.inFlight().map((m) => m.id)).toEqual([result.reply!.id]);
+    expect(app.live!.inbox.peek().map((m) => m.content.replace(/^@\S+ /, ""))).toEqual(["written before the question", "not asked"]);
   });
 
   it("waits no longer than its bound when nobody answers: no reply, timed out, the message sent", async () => {
@@ -119,10 +119,10 @@ describe("mark", () => {
   it("marks a message in flight through the live inbox, which then no longer holds it", async () => {
     const { app, agent } = await live();
     const sent = fromAlice("work on this");
-    const { messages } = await app.live!.wait({ timeoutMs: 5_000, max: 1, signal: new AbortController().signal });
+    const { messages } = await app.live!.inbox.wait({ timeoutMs: 5_000, max: 1, signal: new AbortController().signal });
     expect(messages.map((m) => m.id)).toEqual([sent.id]);
     await agent.mark(fake.room.id, sent.id, { status: "processed" });
-    expect(app.live!.inFlight()).toEqual([]);
+    expect(app.live!.inbox.inFlight()).toEqual([]);
     expect(fake.delivery(sent.id, fake.agent.id).status).toBe("processed");
   });
 });

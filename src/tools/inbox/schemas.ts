@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cutMarker } from "../../bounds.js";
+import { showCut } from "../../bounds.js";
 import { inboxMessageSchema, type InboxMessage } from "../../inbox/live.js";
 
 /**
@@ -14,10 +14,7 @@ export type PresentedMessage = Omit<InboxMessage, "cut_chars">;
 
 /** An inbox message for the model (tools, resources, channel pushes): a cut text says how to read the rest. */
 export function presentMessage(message: InboxMessage): PresentedMessage {
-  if (message.cut_chars === undefined) return message;
-  const { cut_chars, ...shown } = message;
-  const where = `Read the whole message with band_get_context or band_list_messages (chat_id ${message.chat_id}).`;
-  return { ...shown, content: message.content + cutMarker(cut_chars, where) };
+  return message.cut_chars === undefined ? message : showCut(message, `Read the whole message with band_get_context or band_list_messages (chat_id ${message.chat_id}).`);
 }
 
 export const markResult = { id: z.string(), status: z.string() };

@@ -5,7 +5,7 @@ import type { LiveInbox, StatusReport } from "../inbox/live.js";
 import type { Logger } from "../log.js";
 import { MAX_LINE_BYTES, outgoing, outgoingText } from "../bounds.js";
 import type { Redact } from "../redact.js";
-import { ToolError, type ToolContext, type ToolDefinition } from "./define.js";
+import type { ToolContext, ToolDefinition } from "./define.js";
 import { describeFailure } from "./errors.js";
 
 export interface ToolDeps {
@@ -35,12 +35,9 @@ export function toolDeps(app: App, live: LiveInbox | undefined = app.live?.inbox
 }
 
 /** A tool's result with every secret masked, or the failure with the text that says what to do. */
-export type ToolOutcome = { ok: true; value: unknown; text: string } | { ok: false; error: unknown; text: string };
+export type ToolOutcome = { ok: true; value: unknown; text: string } | { ok: false; text: string };
 
-/**
- * Runs one tool: its context, logging, redaction and error text. The MCP wrapper (mcp/register.ts) and the hub's
- * REST surface both call tools through here, so a REST send and band_send_message behave alike.
- */
+/** Runs one tool for the MCP wrapper (mcp/register.ts): its context, logging, redaction and error text. */
 export async function runTool(
   tool: ToolDefinition,
   params: Record<string, unknown>,
@@ -65,11 +62,11 @@ export async function runTool(
     if (sent) return { ok: true, value: sent.value, text: sent.text };
     const text = `${tool.name}'s result is too large to send (over ${MAX_LINE_BYTES / 1024 / 1024} MB even with long texts cut): ask for fewer items, e.g. a smaller limit or page_size.`;
     deps.log.warn(`${tool.name} result too large to send`, { ms: Date.now() - started });
-    return { ok: false, error: new ToolError(text), text };
+    return { ok: false, text };
   } catch (error) {
     const keyVariable = tool.toolset === "human" ? "BAND_USER_KEY" : deps.agentKeyVariable;
     const text = deps.redact(describeFailure(error, tool, params, { keyVariable }));
     deps.log.warn(`${tool.name} failed`, { ms: Date.now() - started, error: text });
-    return { ok: false, error, text };
+    return { ok: false, text };
   }
 }

@@ -1,8 +1,9 @@
 /**
  * `npm run pack:mcpb`: the Claude Desktop bundle (MCP Bundle, .mcpb) of the built server, in build/mcpb/.
  * The bundle is a build artefact, never committed: the staged folder holds the esbuild bundles (dist/cli.js, and
- * the sandbox's own with its web chat files), a package.json (VERSION reads it; "type" makes cli.js an ES
- * module) and a manifest generated here, so its version and tool list cannot drift from the code. @anthropic-ai/mcpb packs it.
+ * the sandbox's own with its web chat files), the launcher that picks Band or the sandbox (scripts/mcpb/launch.mjs),
+ * a package.json (VERSION reads it; "type" makes cli.js an ES module) and a manifest generated here, so its
+ * version and tool list cannot drift from the code. @anthropic-ai/mcpb packs it.
  */
 import { execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -31,12 +32,13 @@ export function mcpbManifest(): Record<string, unknown> {
     keywords: ["band", "thenvoi", "agents", "chat", "inbox"],
     server: {
       type: "node",
-      entry_point: "server/cli.js",
+      entry_point: "server/launch.mjs",
       mcp_config: {
         command: "node",
-        args: ["${__dirname}/server/cli.js"],
+        args: ["${__dirname}/server/launch.mjs"],
         env: {
           BAND_API_KEY: "${user_config.api_key}",
+          BAND_MCPB_SANDBOX: "${user_config.sandbox}",
           BAND_BASE_URL: "${user_config.base_url}",
           BAND_TOOLSETS: "${user_config.toolsets}",
         },
@@ -46,9 +48,16 @@ export function mcpbManifest(): Record<string, unknown> {
       api_key: {
         type: "string",
         title: "Band agent key",
-        description: "The agent's API key (band_a_…), from the agent's page on Band.",
+        description: "The agent's API key (band_a_…), from the agent's page on Band. Leave it empty to try the extension on a local sandbox, with no account.",
         sensitive: true,
-        required: true,
+        required: false,
+      },
+      sandbox: {
+        type: "boolean",
+        title: "Use the local sandbox",
+        description: "Run on a local sandbox Band, with a demo agent and a web chat whose address Claude can give you, instead of Band, even when a key is given.",
+        default: false,
+        required: false,
       },
       base_url: {
         type: "string",
@@ -78,6 +87,7 @@ export function packMcpb(outDir = join(root, "build/mcpb")): string {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(stage, "server"), { recursive: true });
   copyFileSync(join(root, "dist/cli.js"), join(stage, "server/cli.js"));
+  copyFileSync(join(root, "scripts/mcpb/launch.mjs"), join(stage, "server/launch.mjs"));
   // `sandbox` and `--sandbox` import the sandbox's own bundle beside cli.js, and it serves its web chat files.
   mkdirSync(join(stage, "server/sandbox"));
   copyFileSync(join(root, "dist/sandbox/main.js"), join(stage, "server/sandbox/main.js"));

@@ -1,6 +1,8 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeBand, type Actor, type FakeBand } from "../fake-band/index.js";
+import { drain } from "../helpers/drain.js";
+import { addAgentInRoom, fakeBandEnv } from "../helpers/fake-env.js";
 import { waitFor } from "../helpers/harness.js";
 import { connectHttp, spawnHttpServer, type RunningServer } from "../helpers/http-server.js";
 
@@ -21,17 +23,15 @@ const hubs: RunningServer[] = [];
 const clients: Client[] = [];
 
 function spawnHub(): Promise<RunningServer> {
-  return spawnHttpServer({
-    PATH: process.env.PATH ?? "",
-    BAND_BASE_URL: fake.url,
-    BAND_WS_URL: fake.wsUrl,
-    BAND_LOG_LEVEL: "warn",
-    BAND_STANDBY_SECONDS: String(STANDBY_SECONDS),
-    BAND_MCP_HTTP_TOKEN: TOKEN,
-    BAND_API_KEY: agents.default.key,
-    BAND_API_KEY_SALES: agents.sales.key,
-    BAND_API_KEY_BILLING: agents.billing.key,
-  }).then((hub) => (hubs.push(hub), hub));
+  return spawnHttpServer(
+    fakeBandEnv(fake, {
+      BAND_STANDBY_SECONDS: String(STANDBY_SECONDS),
+      BAND_MCP_HTTP_TOKEN: TOKEN,
+      BAND_API_KEY: agents.default.key,
+      BAND_API_KEY_SALES: agents.sales.key,
+      BAND_API_KEY_BILLING: agents.billing.key,
+    }),
+  ).then((hub) => (hubs.push(hub), hub));
 }
 
 const health = async (hub: RunningServer, label: string) => (await fetch(`${hub.base}/agents/${label}/health`)).status;
@@ -43,26 +43,9 @@ async function mcp(hub: RunningServer, label: string): Promise<Client> {
   return client;
 }
 
-/** Waits and marks until a wait comes back empty; the ids handed out, in order. */
-async function drain(client: Client): Promise<string[]> {
-  const got: string[] = [];
-  for (;;) {
-    const result = await client.callTool({ name: "band_wait_for_message", arguments: { timeout_seconds: 1.5, max_messages: 50 } });
-    const { messages, timed_out } = result.structuredContent as { messages: { id: string; chat_id: string }[]; timed_out: boolean };
-    if (timed_out) return got;
-    for (const m of messages) {
-      got.push(m.id);
-      await client.callTool({ name: "band_mark_processed", arguments: { chat_id: m.chat_id, message_id: m.id } });
-    }
-  }
-}
-
 beforeEach(async () => {
   fake = await startFakeBand();
-  const sales = fake.addAgent({ name: "Sales", handle: "alice/sales" });
-  const billing = fake.addAgent({ name: "Billing", handle: "alice/billing" });
-  for (const agent of [sales, billing]) fake.addParticipant(fake.room.id, agent.id);
-  agents = { default: fake.agent, sales, billing };
+  agents = { default: fake.agent, sales: addAgentInRoom(fake, "Sales", "alice/sales"), billing: addAgentInRoom(fake, "Billing", "alice/billing") };
 });
 
 afterEach(async () => {

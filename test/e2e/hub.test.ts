@@ -4,6 +4,7 @@ import { request } from "node:http";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeBand, type Actor, type FakeBand } from "../fake-band/index.js";
+import { addAgentInRoom, fakeBandEnv } from "../helpers/fake-env.js";
 import { connectInMemory, untilJoined, waitFor, type Connected } from "../helpers/harness.js";
 import { CLI, connectHttp, spawnHttpServer, type RunningServer } from "../helpers/http-server.js";
 import { answerNextMessage } from "../helpers/peer.js";
@@ -50,24 +51,21 @@ async function mcp(path: string, token = GLOBAL): Promise<Client> {
 
 beforeAll(async () => {
   fake = await startFakeBand();
-  second = fake.addAgent({ name: "Second", handle: "alice/second" });
-  held = fake.addAgent({ name: "Held", handle: "alice/held" });
-  for (const agent of [second, held]) fake.addParticipant(fake.room.id, agent.id);
+  second = addAgentInRoom(fake, "Second", "alice/second");
+  held = addAgentInRoom(fake, "Held", "alice/held");
   holder = await connectInMemory(fake, { BAND_LIVE: "true", BAND_API_KEY: held.key });
   await untilJoined(holder.app);
-  hub = await spawnHttpServer({
-    PATH: process.env.PATH ?? "",
-    BAND_BASE_URL: fake.url,
-    BAND_WS_URL: fake.wsUrl,
-    BAND_LOG_LEVEL: "warn",
-    BAND_API_KEY: fake.agent.key,
-    BAND_API_KEY_SECOND: second.key,
-    BAND_API_KEY_BAD: REJECTED_KEY,
-    BAND_API_KEY_HELD: held.key,
-    BAND_MCP_HTTP_TOKEN: GLOBAL,
-    BAND_MCP_HTTP_TOKEN_SECOND: SECOND_TOKEN,
-    BAND_MCP_HTTP_JWT_SECRET: JWT_SECRET,
-  });
+  hub = await spawnHttpServer(
+    fakeBandEnv(fake, {
+      BAND_API_KEY: fake.agent.key,
+      BAND_API_KEY_SECOND: second.key,
+      BAND_API_KEY_BAD: REJECTED_KEY,
+      BAND_API_KEY_HELD: held.key,
+      BAND_MCP_HTTP_TOKEN: GLOBAL,
+      BAND_MCP_HTTP_TOKEN_SECOND: SECOND_TOKEN,
+      BAND_MCP_HTTP_JWT_SECRET: JWT_SECRET,
+    }),
+  );
   await waitFor(async () => {
     const agents = (await get("/agents", GLOBAL)).body as { label: string; connection: string }[];
     const state = Object.fromEntries(agents.map((a) => [a.label, a.connection]));

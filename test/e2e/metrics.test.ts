@@ -3,6 +3,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import parsePrometheusTextFormat, { type Family, type Sample } from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeBand, type Actor, type FakeBand } from "../fake-band/index.js";
+import { addAgentInRoom, fakeBandEnv } from "../helpers/fake-env.js";
 import { waitFor } from "../helpers/harness.js";
 import { connectHttp, spawnHttpServer, type RunningServer } from "../helpers/http-server.js";
 
@@ -59,18 +60,10 @@ const value = (scraped: Scrape, sample: string, labels: Record<string, string>) 
 
 beforeAll(async () => {
   fake = await startFakeBand();
-  second = fake.addAgent({ name: "Second", handle: "alice/second" });
-  fake.addParticipant(fake.room.id, second.id);
-  hub = await spawnHttpServer({
-    PATH: process.env.PATH ?? "",
-    BAND_BASE_URL: fake.url,
-    BAND_WS_URL: fake.wsUrl,
-    BAND_LOG_LEVEL: "warn",
-    BAND_API_KEY: fake.agent.key,
-    BAND_API_KEY_SECOND: second.key,
-    BAND_MCP_HTTP_TOKEN: GLOBAL,
-    BAND_MCP_HTTP_TOKEN_SECOND: SECOND_TOKEN,
-  });
+  second = addAgentInRoom(fake, "Second", "alice/second");
+  hub = await spawnHttpServer(
+    fakeBandEnv(fake, { BAND_API_KEY: fake.agent.key, BAND_API_KEY_SECOND: second.key, BAND_MCP_HTTP_TOKEN: GLOBAL, BAND_MCP_HTTP_TOKEN_SECOND: SECOND_TOKEN }),
+  );
   await waitFor(() => fake.socket.isJoined(second.id, `chat_room:${fake.room.id}`) && fake.socket.isJoined(fake.agent.id, `chat_room:${fake.room.id}`), "rooms joined", 10_000);
 });
 

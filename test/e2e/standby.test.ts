@@ -8,6 +8,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeBand, type FakeBand } from "../fake-band/index.js";
+import { drain } from "../helpers/drain.js";
+import { fakeBandEnv } from "../helpers/fake-env.js";
 import { waitFor } from "../helpers/harness.js";
 
 const CLI = join(import.meta.dirname, "../../dist/cli.js");
@@ -16,7 +18,7 @@ let fake: FakeBand;
 const clients: Client[] = [];
 
 async function spawnServer(): Promise<{ client: Client; transport: StdioClientTransport }> {
-  const env = { PATH: process.env.PATH ?? "", BAND_API_KEY: fake.agent.key, BAND_BASE_URL: fake.url, BAND_WS_URL: fake.wsUrl, BAND_LOG_LEVEL: "warn", BAND_STANDBY_SECONDS: String(STANDBY_SECONDS) };
+  const env = fakeBandEnv(fake, { BAND_API_KEY: fake.agent.key, BAND_STANDBY_SECONDS: String(STANDBY_SECONDS) });
   const transport = new StdioClientTransport({ command: process.execPath, args: [CLI], env, stderr: "pipe" });
   const client = new Client({ name: "e2e-standby", version: "1.0.0" });
   await client.connect(transport);
@@ -25,20 +27,6 @@ async function spawnServer(): Promise<{ client: Client; transport: StdioClientTr
 }
 
 const status = async (client: Client) => (await client.callTool({ name: "band_status", arguments: {} })).structuredContent as { connection: string; chats_joined: number; detail?: string };
-
-/** Waits and marks until a wait comes back empty; every id handed out, in order. */
-async function drain(client: Client): Promise<string[]> {
-  const got: string[] = [];
-  for (;;) {
-    const result = await client.callTool({ name: "band_wait_for_message", arguments: { timeout_seconds: 1.5, max_messages: 50 } });
-    const { messages, timed_out } = result.structuredContent as { messages: { id: string; chat_id: string }[]; timed_out: boolean };
-    if (timed_out) return got;
-    for (const m of messages) {
-      got.push(m.id);
-      await client.callTool({ name: "band_mark_processed", arguments: { chat_id: m.chat_id, message_id: m.id } });
-    }
-  }
-}
 
 beforeEach(async () => {
   fake = await startFakeBand();

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseBandEvent } from "../../src/realtime/events.js";
 import { parseTopic, TOPIC_EVENTS } from "../../src/realtime/topics.js";
@@ -107,5 +109,16 @@ describe("the sandbox's socket frames, as our client reads them", () => {
     store.completeAttempt(message, agent.id, {});
     store.reportActivity(agent.id, room.id, true);
     expect(sent).toEqual([]);
+  });
+
+  it("no sandbox module builds a topic name by hand: they all come from realtime's topics", () => {
+    const dir = join(import.meta.dirname, "../../src/sandbox");
+    // A template (`chat_room:${id}`) or a quoted prefix ("chat_room:"); comments name topics as `chat_room:{id}`.
+    const names = "(agent_control|agent_rooms|agent_contacts|chat_room|room_participants):";
+    const handBuilt = new RegExp(`\`${names}\\$\\{|["']${names}`);
+    const offenders = readdirSync(dir)
+      .filter((name) => name.endsWith(".ts"))
+      .filter((name) => handBuilt.test(readFileSync(join(dir, name), "utf8")));
+    expect(offenders).toEqual([]);
   });
 });

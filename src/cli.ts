@@ -172,14 +172,14 @@ function listenProblem(error: unknown, where: { host: string; port: number }): s
 const portOf = (given: CommandLine["given"]): number | undefined => (given.port === undefined ? undefined : Number(given.port));
 
 async function main(argv: string[]): Promise<void> {
-  // watch never serves: it follows a server that does.
-  if (argv[0] === "watch") process.exit(await runWatch(argv.slice(1)));
   const line = parseCommandLine(argv);
   if ("problems" in line) {
     process.stderr.write(`band-mcp-server: ${line.problems.join("; ")}\n\n${helpText(line.command)}`);
     process.exit(2);
   }
   const { command, use, given } = line;
+  // watch never serves: it follows a server that does, wherever its name stands among the flags.
+  if (command === "watch") process.exit(await runWatch(argv.filter((_, index) => index !== argv.indexOf("watch"))));
   if (given.help || command === "help") {
     process.stdout.write(helpText(command === "help" && !given.help ? ((line.operand as Command | undefined) ?? "serve") : command));
     return;

@@ -66,3 +66,12 @@ describe("flags the command line refuses", () => {
     expect(stderr).toContain("--host needs --http");
   });
 });
+
+describe("a command's name among its flags", () => {
+  it("runs that command: --agent ops watch follows an inbox, it does not start a server", () => {
+    const { code, stderr } = cli("--agent", "ops", "watch");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^band-mcp-server watch: /);
+    expect(stderr).toContain("BAND_API_KEY is not set");
+  });
+});

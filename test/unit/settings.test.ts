@@ -96,6 +96,19 @@ describe("the settings table", () => {
     }
   });
 
+  it("has every variable and flag in docs/settings.md's table, and the table names none it lacks", () => {
+    const doc = readFileSync(join(import.meta.dirname, "../../docs/settings.md"), "utf8");
+    const table = doc.split("\n## ")[0]!.split("\n").filter((line) => line.startsWith("| "));
+    const text = table.join("\n");
+    for (const setting of settings) {
+      for (const name of setting.env ? [setting.env, ...(setting.aliases ?? []).filter((a) => a !== a.toLowerCase())] : []) expect(text, name).toContain(name);
+      if (setting.flag && setting.flag !== "help" && setting.flag !== "version") expect(text, `--${setting.flag}`).toContain(`--${setting.flag}`);
+    }
+    const known = new Set(settings.flatMap((s) => [s.env, ...(s.aliases ?? []), s.flag && `--${s.flag}`]));
+    const named = [...text.matchAll(/`((?:--[a-z-]+)|(?:[A-Z][A-Z0-9_]*[A-Z0-9](?:_<LABEL>)?))/g)].map((m) => m[1]!);
+    expect(named.filter((name) => !known.has(name) && !name.startsWith("OTEL"))).toEqual([]);
+  });
+
   it("is what docs/settings.md shows for each command (npm run gen rewrites it)", () => {
     const doc = readFileSync(join(import.meta.dirname, "../../docs/settings.md"), "utf8");
     expect(withCommandHelp(doc)).toBe(doc);

@@ -1,7 +1,7 @@
 import { Listeners } from "../listeners.js";
 import { RecentIds } from "../recent-ids.js";
 import { Holds, type HoldReason } from "./holds.js";
-import { blockingWait, type Handout, type Waiter } from "./wait.js";
+import { blockingWait, servingOrder, waiterFor, type Handout, type Waiter } from "./wait.js";
 import type { InboxMessage, WaitOptions } from "./live.js";
 
 /** A push consumer: gets each message no blocked wait took, as it arrives (waits get first pick). */
@@ -39,9 +39,11 @@ export class Inbox {
   readonly #holds = new Holds();
   #bytes = 0;
   #sink: Sink | undefined;
-  deliveredTotal = 0;
-  dropped = 0;
-  /** Chats whose queued list changed (queued, handed out, withdrawn). */
+  #deliveredTotal = 0;
+  #dropped = 0;
+  /** Reused for the usual change, one chat's: no set built per message. */
+  readonly #oneChat = new Set<string>();
+  /** Chats whose queued list changed (queued, handed out, withdrawn); the set is valid during the call only. */
   readonly changed = new Listeners<[chatIds: ReadonlySet<string>]>();
   /** A message reached the inbox: queued, or handed straight to a waiter or the sink (for `watch`). */
   readonly arrived = new Listeners<[message: InboxMessage]>();
@@ -68,6 +70,16 @@ export class Inbox {
     return this.#waiters.length;
   }
 
+  /** Messages handed out (or settled while queued), less those given back. */
+  get deliveredTotal(): number {
+    return this.#deliveredTotal;
+  }
+
+  /** Local copies not kept (overflow, or a room that could not take them): still unprocessed on Band. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
   /** How many more messages fit by count (the byte bound is checked per offer). */
   get space(): number {
     return Math.max(0, this.capacity - this.#queue.length);
@@ -87,7 +99,7 @@ export class Inbox {
     if (this.#seen.has(message.id)) return "duplicate";
     // Straight out only when nothing of its chat is queued ahead of it: per-chat order comes first.
     if (!this.#queuedPerChat.has(message.chat_id) && !this.isHeld(message.chat_id)) {
-      const waiter = this.#waiters.length === 0 ? undefined : this.#servingOrder().find((w) => matches(w, message));
+      const waiter = this.#waiters.length === 0 ? undefined : waiterFor(this.#waiters, message);
       if (waiter || this.#sink) {
         this.#seen.add(message.id);
         const index = waiter ? this.#waiters.indexOf(waiter) : -1;
@@ -99,14 +111,14 @@ export class Inbox {
     }
     const size = sizeOf(message);
     if (this.#queue.length >= this.capacity || (this.#queue.length > 0 && this.#bytes + size > this.maxBytes)) {
-      this.dropped++;
+      this.#dropped++;
       return "full";
     }
     this.#seen.add(message.id);
     this.#queue.push(message);
     this.#count(message, 1);
     this.#dispatch();
-    this.changed.emit(new Set([message.chat_id]));
+    this.#changedIn(message.chat_id);
     this.arrived.emit(message);
     return "queued";
   }
@@ -118,7 +130,7 @@ export class Inbox {
     const taken = fast ? this.#queue.splice(0, max) : this.#takeMatching(max, (m) => (chatId === undefined || m.chat_id === chatId) && !this.isHeld(m.chat_id) && (!accept || accept(m)));
     if (taken.length === 0) return taken;
     for (const message of taken) this.#count(message, -1);
-    this.deliveredTotal += taken.length;
+    this.#deliveredTotal += taken.length;
     this.changed.emit(new Set(taken.map((m) => m.chat_id)));
     return taken;
   }
@@ -182,7 +194,7 @@ export class Inbox {
     if (messages.length === 0) return;
     this.#queue = [...messages, ...this.#queue];
     for (const message of messages) this.#count(message, 1);
-    this.deliveredTotal -= messages.length;
+    this.#deliveredTotal -= messages.length;
     this.#dispatch();
     this.changed.emit(new Set(messages.map((m) => m.chat_id)));
   }
@@ -214,8 +226,20 @@ export class Inbox {
     if (index < 0) return false;
     const [message] = this.#queue.splice(index, 1);
     this.#count(message!, -1);
-    this.changed.emit(new Set([message!.chat_id]));
+    this.#changedIn(chatId);
     return true;
+  }
+
+  /** Takes out a queued message that its consumer settled before it was handed out: counted as delivered. */
+  settleQueued(id: string, chatId: string): boolean {
+    if (!this.withdraw(id, chatId)) return false;
+    this.#deliveredTotal++;
+    return true;
+  }
+
+  /** A message its room could not take (in a gap, or its drain failed): not kept here, counted; Band still has it. */
+  drop(): void {
+    this.#dropped++;
   }
 
   /** Records Band's attempt number on a queued message. */
@@ -232,7 +256,7 @@ export class Inbox {
 
   /** Serves blocked waits first, then the sink, from the queue. */
   #dispatch(): void {
-    for (const waiter of this.#servingOrder()) {
+    for (const waiter of servingOrder(this.#waiters)) {
       if (this.#queue.length === 0) return;
       // A delivery can re-enter (a cancelled waiter requeues): skip waiters that were served meanwhile.
       if (!this.#waiters.includes(waiter)) continue;
@@ -247,23 +271,18 @@ export class Inbox {
     }
   }
 
-  /**
-   * Waiters with an `accept` filter (send-and-wait awaiting one reply) are served before general ones, in
-   * arrival order within each group: a general waiter would take any message, so it must not take the reply.
-   */
-  #servingOrder(): Waiter[] {
-    return [...this.#waiters.filter((w) => w.accept), ...this.#waiters.filter((w) => !w.accept)];
-  }
-
   #handOut(messages: InboxMessage[], deliver: (messages: InboxMessage[]) => void): void {
-    this.deliveredTotal += messages.length;
-    this.changed.emit(new Set(messages.map((m) => m.chat_id)));
+    this.#deliveredTotal += messages.length;
+    if (messages.length === 1) this.#changedIn(messages[0]!.chat_id);
+    else this.changed.emit(new Set(messages.map((m) => m.chat_id)));
     deliver(messages);
   }
-}
 
-function matches(waiter: Waiter, message: InboxMessage): boolean {
-  return (waiter.chatId === undefined || waiter.chatId === message.chat_id) && (!waiter.accept || waiter.accept(message));
+  #changedIn(chatId: string): void {
+    this.#oneChat.clear();
+    this.#oneChat.add(chatId);
+    this.changed.emit(this.#oneChat);
+  }
 }
 
 /** What a queued message costs in memory, approximately: its text in UTF-8 plus a fixed share for the rest. */

@@ -281,7 +281,7 @@ export class Rooms {
     const { inbox, participants } = this.options;
     for (const raw of messages) {
       if (room.state === "gap" || room.state === "failed") {
-        inbox.dropped++;
+        inbox.drop();
         continue;
       }
       if (!isForAgent(raw, agentId) || inbox.hasSeen(raw.id)) continue;

@@ -4,7 +4,7 @@ import { INBOX_CONTENT_CHARS, cutAt } from "../bounds.js";
 import { cursorPages } from "../band/pages.js";
 import type { Participant } from "../band/participants.js";
 import type { Logger } from "../log.js";
-import { deliveriesOf, messageCreated, type BandMessage } from "../realtime/events.js";
+import { messageCreated, type BandMessage } from "../realtime/events.js";
 import type { InboxMessage } from "./live.js";
 
 export interface Backlog {
@@ -65,7 +65,8 @@ export function toInboxMessage(message: BandMessage, chatId: string, chatTitle: 
   const name = sender?.name ?? message.sender_name ?? undefined;
   const handle = sender?.handle ?? undefined;
   const content = cutAt(renderMessage(message, participants).content, INBOX_CONTENT_CHARS);
-  const attempt = agentId === undefined ? undefined : deliveriesOf(message.metadata?.delivery_status)[agentId]?.attempt;
+  // Our own entry only (isForAgent reads it the same way): no record of every recipient built per message.
+  const attempt = agentId === undefined ? undefined : (message.metadata?.delivery_status?.[agentId]?.current_attempt ?? undefined);
   return {
     id: message.id,
     chat_id: chatId,

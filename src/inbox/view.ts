@@ -131,7 +131,7 @@ export class InboxView implements LiveInbox {
     const { claims, inbox } = this.parts;
     // Marked while still queued here: it is settled, so nobody else is handed it. (A message in flight is not
     // queued: skipping the look-up keeps a mark O(1) under a full inbox.)
-    if (!claims.has(messageId) && inbox.withdraw(messageId, chatId)) inbox.deliveredTotal++;
+    if (!claims.has(messageId)) inbox.settleQueued(messageId, chatId);
     return claims.settle(chatId, messageId, outcome, signal);
   }
 }

@@ -15,6 +15,25 @@ export interface Handout {
   interrupted?: true;
 }
 
+/**
+ * Waiters with an `accept` filter (send-and-wait awaiting one reply) are served before general ones, in
+ * arrival order within each group: a general waiter would take any message, so it must not take the reply.
+ */
+export function servingOrder(waiters: readonly Waiter[]): Waiter[] {
+  return [...waiters.filter((w) => w.accept), ...waiters.filter((w) => !w.accept)];
+}
+
+/** The waiter one arriving message goes to, in serving order, without building that order (once per message). */
+export function waiterFor(waiters: readonly Waiter[], message: InboxMessage): Waiter | undefined {
+  let general: Waiter | undefined;
+  for (const waiter of waiters) {
+    if ((waiter.chatId !== undefined && waiter.chatId !== message.chat_id) || (waiter.accept && !waiter.accept(message))) continue;
+    if (waiter.accept) return waiter;
+    general ??= waiter;
+  }
+  return general;
+}
+
 /** What a blocking wait needs of the queue it waits on. */
 export interface WaitQueue {
   take(max: number, chatId?: string, accept?: (message: InboxMessage) => boolean): InboxMessage[];

@@ -33,6 +33,19 @@ describe("Inbox", () => {
     expect(inbox.offer(msg("c"))).toBe("queued");
   });
 
+  it("keeps its own counters: a message settled while queued counts as delivered, one settled elsewhere does not", () => {
+    const inbox = new Inbox(10);
+    for (const id of ["a", "b", "c"]) inbox.offer(msg(id));
+    expect(inbox.settleQueued("a", "c1")).toBe(true);
+    expect(inbox.settleQueued("a", "c1")).toBe(false);
+    expect(inbox.withdraw("b", "c1")).toBe(true);
+    expect(inbox.deliveredTotal).toBe(1);
+    inbox.drop();
+    expect(inbox.dropped).toBe(1);
+    expect(inbox.take(5).map((m) => m.id)).toEqual(["c"]);
+    expect(inbox.deliveredTotal).toBe(2);
+  });
+
   it("filters by chat and by predicate, leaving the rest queued in order", () => {
     const inbox = new Inbox(10);
     inbox.offer(msg("a", "c1"));

@@ -11,7 +11,7 @@ import { createMcpServer, toolsOf } from "./mcp/server.js";
 import { BatchedStdioServerTransport } from "./mcp/stdio.js";
 import { configFlags, parseCommandLine, type CommandLine } from "./settings/argv.js";
 import { helpText } from "./settings/help.js";
-import { KEY_VARIABLES, prefixOf, SETTINGS, type Command } from "./settings/table.js";
+import { KEY_VARIABLE, KEY_VARIABLES, prefixOf, SETTINGS, type Command } from "./settings/table.js";
 import { selfCommand, setupText, terminalHint, type HostName } from "./setup.js";
 import { enableTracing, tracing } from "./telemetry/tracing.js";
 import { VERSION } from "./version.js";
@@ -152,7 +152,7 @@ async function embedSandbox(where: { port?: number }): Promise<{ env: Record<str
     `band-mcp-server: sandbox chat at ${sandbox.chatUrl} — pick who you are there; a message that @mentions @${sandbox.demo.agent.handle} reaches this server.\n` +
       describeStorage(sandbox.storage).map((line) => `band-mcp-server: ${line}\n`).join(""),
   );
-  const env: Record<string, string | undefined> = { ...process.env, [KEY_VARIABLES[0]!]: sandbox.agentKey, [SETTINGS.baseUrl.env]: sandbox.url };
+  const env: Record<string, string | undefined> = { ...process.env, [KEY_VARIABLE]: sandbox.agentKey, [SETTINGS.baseUrl.env]: sandbox.url };
   // The only Band is on loopback: a proxy would only be in the way.
   const { userKey, wsUrl, httpsProxy, httpProxy, agentKeys } = SETTINGS;
   for (const name of [...KEY_VARIABLES.slice(1), userKey.env, wsUrl.env, httpsProxy.env, ...httpsProxy.aliases, httpProxy.env, ...httpProxy.aliases]) delete env[name];

@@ -1,7 +1,7 @@
 import { BandApiError, BandClient, createDispatcher, type RetryPolicy } from "./band/http.js";
 import { describeProxyUrl, proxyFor, socketProxyAgent } from "./band/proxy.js";
 import { ConfigError, DEFAULT_AGENT, forAgent, loadConfig, secretsOf, type Config, type ConfigFlags, type Secret } from "./config.js";
-import { KEY_VARIABLE } from "./settings/table.js";
+import { KEY_VARIABLE, SETTINGS } from "./settings/table.js";
 import { createLogger, type Logger } from "./log.js";
 import { redactor } from "./redact.js";
 import { BandSocket } from "./realtime/socket.js";
@@ -94,7 +94,7 @@ async function checkBand(config: Config, report: (check: Check) => void, section
         const who = data as { name?: unknown; username?: unknown; handle?: unknown };
         report({ outcome: "pass", title: "User key", detail: `GET /api/v1/me/profile: ${String(who.name ?? who.username ?? who.handle ?? "ok")}` });
       } catch (error) {
-        report({ outcome: "fail", title: "User key", ...explain(error, "BAND_USER_KEY", config, seconds) });
+        report({ outcome: "fail", title: "User key", ...explain(error, SETTINGS.userKey.env, config, seconds) });
       }
     }
     if (config.agents.length === 0) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { postMessage } from "../agent/send.js";
 import type { App } from "../app.js";
 import { resolveMentions, type MentionRef } from "../band/mentions.js";
 import { isApprover, parseVerdict, permissionRequest, requestText, type PermissionRequest } from "../channel/permission.js";
@@ -52,7 +53,7 @@ export function relayPermissions(server: McpServer, app: App, live: LiveService,
     asked.add(request.request_id);
     // The tool's input goes to a chat other people read: a configured secret in it (a key in a command) is masked.
     const content = app.redact(requestText(request, agent.handle));
-    await app.agent.call("createAgentChatMessage", { path: { chat_id: chatId }, body: { message: { content, mentions } } });
+    await postMessage(app.agent, chatId, content, mentions);
     app.log.info(`permission request ${request.request_id} (${request.tool_name}) posted in chat ${chatId}`);
   };
 

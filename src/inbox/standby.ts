@@ -37,10 +37,9 @@ export class Standby {
     this.#attempts++;
     const delay = Math.max(Math.min(atLeastMs, MAX_RETRY_AFTER_MS), backoff(this.#attempts, this.delays.baseMs, this.delays.maxMs));
     this.#nextAt = Date.now() + delay;
-    this.#timer = setTimeout(() => {
-      this.#nextAt = undefined;
-      this.attempt();
-    }, delay);
+    // While the attempt is under way (its socket not yet refused or accepted) we still stand by: the state keeps
+    // saying so, with the attempt's own time, until the next schedule or the reset.
+    this.#timer = setTimeout(this.attempt, delay);
     this.#timer.unref();
     return delay;
   }

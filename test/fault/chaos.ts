@@ -156,7 +156,11 @@ export async function runChaos(
   // Band does not replay control events to a socket that was down (or standing by): a play it never saw would
   // pause for good, so a play is sent again until a socket takes it.
   const untilDelivered = async (payload: Record<string, unknown>) => {
-    for (let waited = 0; waited < 15_000 && !control(payload); waited += 20) await sleep(20);
+    for (let waited = 0; waited < 15_000; waited += 20) {
+      if (control(payload)) return;
+      await sleep(20);
+    }
+    log.push(`  ${JSON.stringify(payload)} never reached a socket of the server's in 15 s`);
   };
   for (let i = 0; i < plan.controls; i++) {
     const stopAt = someTick();
@@ -177,10 +181,11 @@ export async function runChaos(
       if (control(sent)) stop = sent;
       log.push(`t${t}: agent.control stop ${room ? `room ${room} (scope ${scope.scope})` : "agent"}${stop ? "" : " (socket down: not sent)"}`);
     });
-    at(Math.min(plan.ticks - 2, stopAt + 1 + int(3)), async (t) => {
+    at(Math.min(plan.ticks - 2, stopAt + 1 + int(3)), (t) => {
       log.push(`t${t}: agent.control play ${room ? `room ${room}` : "agent"}, then the stop again with its old correlation_id`);
-      await untilDelivered({ mode: "play", ...scope });
-      if (stop) control(stop);
+      // In the background: while another process holds the slot the play can land only after it leaves, at a
+      // later tick, which awaiting it here would hold back for good.
+      background.push(untilDelivered({ mode: "play", ...scope }).then(() => void (stop && control(stop))));
     });
   }
   for (let i = 0; i < plan.supersedes; i++) {

@@ -11,7 +11,8 @@ const START_SLOT_MS = 5_000;
 /** Until the agent's socket is past "connecting" (connected, refused, standing by), or it is not opening one. */
 function socketSettled(app: App): Promise<void> {
   const live = app.live;
-  const opening = () => live !== undefined && live.status().connection === "connecting" && live.status().agent !== null;
+  // Called on every status change while the hub starts: the cheap connection read first, one report at most.
+  const opening = () => live !== undefined && live.connection === "connecting" && live.status().agent !== null;
   if (!opening()) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

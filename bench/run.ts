@@ -6,7 +6,8 @@
  * `npm run bench -- latency throughput` runs only those scenarios (first word of each name) and writes nothing;
  * `npm run bench -- hub1000` runs the 1,000-agent hub alone (CPU-heavy: run it on a quiet machine).
  * Knobs, for investigating: BENCH_CLI=<path> benches another build; BENCH_RUNS=<n> throughput runs (default 3);
- * BENCH_CPU_PROF=<dir> writes V8 CPU profiles of the server and the fake; BENCH_SERVER_LOG=<file> keeps the
+ * BENCH_CPU_PROF=<dir> writes V8 CPU profiles of the server and the fake; BENCH_NODE_FLAGS="<flags>" starts the
+ * server with those Node flags (e.g. --perf-basic-prof for perf); BENCH_SERVER_LOG=<file> keeps the
  * server's stderr, with BENCH_LOG_LEVEL=debug for detail.
  */
 import { join } from "node:path";

@@ -29,7 +29,7 @@ export const profileFlags = (): string[] => (process.env.BENCH_CPU_PROF ? ["--cp
 export async function spawnServer(options: SpawnOptions = {}): Promise<Spawned> {
   const transport = new StdioClientTransport({
     command: options.command ?? process.execPath,
-    args: options.args ?? [...profileFlags(), CLI],
+    args: options.args ?? [...profileFlags(), ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), CLI],
     env: { PATH: process.env.PATH ?? "", ...options.env },
     stderr: "pipe",
   });

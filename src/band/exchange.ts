@@ -65,7 +65,7 @@ export function exchange(dispatcher: Dispatcher, options: ExchangeOptions): Prom
       },
       onResponseEnd() {
         settle();
-        resolve({ statusCode, headers, text: Buffer.concat(chunks).toString("utf8") });
+        resolve({ statusCode, headers, text: chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8") });
       },
       onResponseError(_controller, error) {
         settle();

@@ -201,7 +201,7 @@ export class BandClient {
 
 function parseSuccess<T>(operation: OperationId, response: Exchange, retries: number): BandResult<T> {
   const { statusCode: status, text } = response;
-  if (status === 204 || text.trim() === "") return { status, data: null as T };
+  if (status === 204 || !/\S/.test(text)) return { status, data: null as T };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

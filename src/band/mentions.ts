@@ -16,12 +16,24 @@ import type { Participant } from "./participants.js";
 /** Bounded: with an unbounded run, text made of repeated "@[[" made every match attempt scan to the end (quadratic). */
 const TOKEN = /@\[\[([^\]\s]{1,100})\]\]/g;
 
-/** Band stores mentions as `@[[uuid]]`; models and people read `@handle`. Unknown ids stay as they are. */
-function renderMentions(content: string, participants: readonly Participant[]): string {
+/** Each participant list by id, built once per list: lists are replaced, never changed, when someone joins or leaves. */
+const indexes = new WeakMap<readonly Participant[], ReadonlyMap<string, Participant>>();
+
+function byId(participants: readonly Participant[]): ReadonlyMap<string, Participant> {
+  let index = indexes.get(participants);
+  if (!index) indexes.set(participants, (index = new Map(participants.map((p) => [p.id, p]))));
+  return index;
+}
+
+/**
+ * Band stores mentions as `@[[uuid]]`; models and people read `@handle`. The room's participants come first; the
+ * message's own `metadata.mentions` fill in for people who have since left. Unknown ids stay as they are.
+ */
+export function renderContent(content: string, mentions: unknown, participants: readonly Participant[]): string {
   if (!content.includes("@[[")) return content;
-  const byId = new Map(participants.map((p) => [p.id, p]));
+  const inRoom = participants.length > 0 ? byId(participants) : undefined;
   return content.replace(TOKEN, (token, id: string) => {
-    const p = byId.get(id);
+    const p = inRoom?.get(id) ?? mentionedIn(mentions, id);
     const label = p?.handle || p?.name;
     return label ? `@${label}` : token;
   });
@@ -71,26 +83,23 @@ function describe(p: Participant): string {
 
 export type BandMessage = Record<string, unknown>;
 
-/**
- * A Band message as the model reads it: `@[[uuid]]` tokens in `content` rendered as `@handle`. The room's
- * participants come first; the message's own `metadata.mentions` fill in for people who have since left.
- */
+/** A Band message as the model reads it: its `content` rendered by renderContent. */
 export function renderMessage<T extends BandMessage>(message: T, participants: readonly Participant[]): T {
   if (typeof message.content !== "string" || !message.content.includes("@[[")) return message;
-  // renderMentions keeps the last entry per id, so the room's current participants win over the snapshot.
-  const known = [...mentionedIn(message), ...participants];
-  return { ...message, content: renderMentions(message.content, known) };
+  const mentions = (message.metadata as { mentions?: unknown } | null | undefined)?.mentions;
+  return { ...message, content: renderContent(message.content, mentions, participants) };
 }
 
-function mentionedIn(message: BandMessage): Participant[] {
-  const mentions = (message.metadata as { mentions?: unknown } | null | undefined)?.mentions;
-  if (!Array.isArray(mentions)) return [];
-  return mentions
-    .filter((m): m is Record<string, unknown> => typeof m === "object" && m !== null && typeof m.id === "string")
-    .map((m) => ({
-      id: m.id as string,
-      type: "unknown",
-      handle: typeof m.handle === "string" ? m.handle : (typeof m.username === "string" ? m.username : null),
+/** The last well-formed entry for `id` in a message's `metadata.mentions` (Band's snapshot, as written). */
+function mentionedIn(mentions: unknown, id: string): { handle: string | null; name: string | null } | undefined {
+  if (!Array.isArray(mentions)) return undefined;
+  for (let i = mentions.length - 1; i >= 0; i--) {
+    const m = mentions[i] as Record<string, unknown> | null;
+    if (typeof m !== "object" || m === null || m.id !== id) continue;
+    return {
+      handle: typeof m.handle === "string" ? m.handle : typeof m.username === "string" ? m.username : null,
       name: typeof m.name === "string" ? m.name : null,
-    }));
+    };
+  }
+  return undefined;
 }

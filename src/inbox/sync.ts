@@ -1,5 +1,5 @@
 import { BandApiError, type BandClient } from "../band/http.js";
-import { renderMessage } from "../band/mentions.js";
+import { renderContent } from "../band/mentions.js";
 import { INBOX_CONTENT_CHARS, cutAt } from "../bounds.js";
 import { cursorPages } from "../band/pages.js";
 import type { Participant } from "../band/participants.js";
@@ -64,7 +64,7 @@ export function toInboxMessage(message: BandMessage, chatId: string, chatTitle: 
   const sender = participants.find((p) => p.id === message.sender_id);
   const name = sender?.name ?? message.sender_name ?? undefined;
   const handle = sender?.handle ?? undefined;
-  const content = cutAt(renderMessage(message, participants).content, INBOX_CONTENT_CHARS);
+  const content = cutAt(renderContent(message.content, message.metadata?.mentions, participants), INBOX_CONTENT_CHARS);
   // Our own entry only (isForAgent reads it the same way): no record of every recipient built per message.
   const attempt = agentId === undefined ? undefined : (message.metadata?.delivery_status?.[agentId]?.current_attempt ?? undefined);
   return {

@@ -87,7 +87,8 @@ export type Parsed = { ok: true; event: BandEvent } | { ok: false; issue: string
 
 /** One parser per event name; the topic says which room an event belongs to where the payload does not. */
 const PARSERS: Record<string, (payload: unknown, topicId: string, kind: TopicKind) => Parsed> = {
-  message_created: (p, id) => parse(messageCreated, p, (message) => ({ type: "message_created", roomId: id, message })),
+  message_created: (p, id) =>
+    isWellFormedMessage(p) ? { ok: true, event: { type: "message_created", roomId: id, message: p } } : parse(messageCreated, p, (message) => ({ type: "message_created", roomId: id, message })),
   message_updated: (p, id) =>
     parse(messageUpdated, p, (m) => ({ type: "message_updated", roomId: id, messageId: m.id, deliveries: deliveriesOf(m.metadata?.delivery_status) })),
   room_added: (p) => parse(roomAdded, p, (r) => ({ type: "room_added", roomId: r.id, ...(r.title ? { title: r.title } : {}) })),
@@ -119,6 +120,40 @@ export function parseBandEvent(kind: TopicKind, topicId: string, event: string, 
   const parser = Object.hasOwn(PARSERS, event) ? PARSERS[event] : undefined;
   return parser ? parser(payload, topicId, kind) : { ok: true, event: { type: "ignored" } };
 }
+
+/**
+ * The socket's hot path: a message the schema above surely accepts, checked by hand and used as is. zod copies
+ * every object it checks (loose objects key by key), which cost as much CPU per pushed message as the inbox
+ * itself. Anything this does not recognise goes through the schema, which accepts or explains it; a test holds
+ * the two to the same verdict.
+ */
+export function isWellFormedMessage(p: unknown): p is BandMessage {
+  if (!isObject(p)) return false;
+  if (typeof p.id !== "string" || p.id === "" || typeof p.content !== "string" || typeof p.message_type !== "string") return false;
+  if (typeof p.sender_id !== "string" || typeof p.sender_type !== "string" || typeof p.inserted_at !== "string") return false;
+  if (!isTextOrNone(p.sender_name) || !isTextOrNone(p.chat_room_id) || !isTextOrNone(p.updated_at)) return false;
+  const metadata = p.metadata;
+  if (metadata == null) return true;
+  if (!isObject(metadata)) return false;
+  const { mentions, delivery_status: deliveries } = metadata;
+  if (mentions != null) {
+    if (!Array.isArray(mentions)) return false;
+    for (const m of mentions) if (!isObject(m) || typeof m.id !== "string" || !isTextOrNone(m.handle) || !isTextOrNone(m.name) || !isTextOrNone(m.username)) return false;
+  }
+  if (deliveries != null) {
+    if (!isObject(deliveries)) return false;
+    for (const key in deliveries) {
+      if (!Object.hasOwn(deliveries, key)) continue;
+      const d = deliveries[key];
+      if (d == null) continue;
+      if (!isObject(d) || !isTextOrNone(d.status) || !(d.current_attempt == null || Number.isSafeInteger(d.current_attempt))) return false;
+    }
+  }
+  return true;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isTextOrNone = (v: unknown) => v == null || typeof v === "string";
 
 function parse<S extends z.ZodType>(schema: S, payload: unknown, build: (data: z.infer<S>) => BandEvent): Parsed {
   const result = schema.safeParse(payload);

@@ -51,8 +51,9 @@ export class InboxPublisher {
   // Status changes come with every claim and mark: only the connection matters here, read without a whole report.
   #follow(): void {
     const { connection } = this.live;
-    if (connection === "connected") void this.#claim();
-    else if (connection === "conflict" || connection === "unauthorized") void this.#release();
+    if (connection === "connected") {
+      if (!this.#server) void this.#claim();
+    } else if (connection === "conflict" || connection === "unauthorized") void this.#release();
   }
 
   async #claim(): Promise<void> {

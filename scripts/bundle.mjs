@@ -1,10 +1,15 @@
-// Bundles dist/cli.js, and everything it imports (dependencies included), into dist/cli.js itself; likewise the
-// sandbox (dist/sandbox/main.js), which cli.js imports only for `sandbox`/`--sandbox`, by a path esbuild leaves
-// alone, so the plain server never reads it; and HTTP mode's metrics (dist/http/metrics.js, prom-client), loaded
-// the same way. The sandbox's web chat files are copied beside it as they are.
+// Bundles dist/cli.js, and everything it imports (dependencies included), into dist/cli.js and a few chunks beside
+// it (dist/cli-*.js); likewise the sandbox (dist/sandbox/main.js), which cli.js imports only for
+// `sandbox`/`--sandbox`, by a path esbuild leaves alone, so the plain server never reads it; and HTTP mode's
+// metrics (dist/http/metrics.js, prom-client), loaded the same way. The sandbox's web chat files are copied beside
+// it as they are.
 // Why bundle: on Node 20 most of a cold start is resolving, reading and compiling several hundred ESM and CommonJS
 // files one by one; a single file starts in about half the time (`npm run bench`, cold start → tools/list).
-import { cpSync } from "node:fs";
+// Why chunks: what only some commands need (HTTP mode and the hub, doctor, watch) is imported with import() where
+// the command is chosen, so the stdio server never reads or compiles it. Every module lands in exactly one file,
+// so a class shared by two chunks (ConfigError, BandApiError) is one class and instanceof holds. The chunks sit
+// beside cli.js, not in a folder, because modules find files relative to themselves (../package.json, ./cli.js).
+import { cpSync, readdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { build } from "esbuild";
 
@@ -20,13 +25,16 @@ const zodEnglishOnly = {
   },
 };
 
-for (const entry of ["dist/cli.js", "dist/sandbox/main.js", "dist/http/metrics.js"]) await bundle(entry);
+// Chunks of an earlier build have other hashes: nothing may ship them.
+for (const file of readdirSync("dist")) if (/^cli-.+\.js$/.test(file)) rmSync(`dist/${file}`);
+await bundle("dist/cli.js", { splitting: true, outdir: "dist", chunkNames: "cli-[name]-[hash]" });
+for (const entry of ["dist/sandbox/main.js", "dist/http/metrics.js"]) await bundle(entry, { outfile: entry });
 cpSync("src/sandbox/web", "dist/sandbox/web", { recursive: true });
 
-async function bundle(entry) {
+async function bundle(entry, output) {
   await build({
     entryPoints: [entry],
-    outfile: entry,
+    ...output,
     allowOverwrite: true,
     bundle: true,
     platform: "node",

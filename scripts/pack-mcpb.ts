@@ -1,12 +1,12 @@
 /**
  * `npm run pack:mcpb`: the Claude Desktop bundle (MCP Bundle, .mcpb) of the built server, in build/mcpb/.
- * The bundle is a build artefact, never committed: the staged folder holds the esbuild bundles (dist/cli.js, and
- * the sandbox's own with its web chat files), the launcher that picks Band or the sandbox (scripts/mcpb/launch.mjs),
- * a package.json (VERSION reads it; "type" makes cli.js an ES module) and a manifest generated here, so its
- * version and tool list cannot drift from the code. @anthropic-ai/mcpb packs it.
+ * The bundle is a build artefact, never committed: the staged folder holds the esbuild bundles (dist/cli.js with
+ * its chunks dist/cli-*.js, and the sandbox's own with its web chat files), the launcher that picks Band or the
+ * sandbox (scripts/mcpb/launch.mjs), a package.json (VERSION reads it; "type" makes cli.js an ES module) and a
+ * manifest generated here, so its version and tool list cannot drift from the code. @anthropic-ai/mcpb packs it.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEFAULT_TOOLSETS, TOOLSETS } from "../src/config.js";
@@ -86,7 +86,7 @@ export function packMcpb(outDir = join(root, "build/mcpb")): string {
   const stage = join(outDir, "stage");
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(stage, "server"), { recursive: true });
-  copyFileSync(join(root, "dist/cli.js"), join(stage, "server/cli.js"));
+  for (const file of readdirSync(join(root, "dist"))) if (/^cli(-.+)?\.js$/.test(file)) copyFileSync(join(root, "dist", file), join(stage, "server", file));
   copyFileSync(join(root, "scripts/mcpb/launch.mjs"), join(stage, "server/launch.mjs"));
   // `sandbox` and `--sandbox` import the sandbox's own bundle beside cli.js, and it serves its web chat files.
   mkdirSync(join(stage, "server/sandbox"));

@@ -1,12 +1,9 @@
 #!/usr/bin/env node
 import { createApp } from "./app.js";
 import { ConfigError, forAgent, loadConfig, secretsOf, type Config } from "./config.js";
-import { runDoctor } from "./doctor.js";
 import { keyRejection } from "./first-contact.js";
-import { AgentRegistry } from "./hub/registry.js";
 import { createLogger, type Logger } from "./log.js";
-import { listeningLine } from "./http/announce.js";
-import { startHttpServer, type HttpHandle } from "./http/server.js";
+import type { HttpHandle } from "./http/server.js";
 import { createMcpServer, toolsOf } from "./mcp/server.js";
 import { BatchedStdioServerTransport } from "./mcp/stdio.js";
 import { configFlags, parseCommandLine, type CommandLine } from "./settings/argv.js";
@@ -15,7 +12,6 @@ import { KEY_VARIABLE, KEY_VARIABLES, prefixOf, SETTINGS, type Command } from ".
 import { selfCommand, setupText, terminalHint, type HostName } from "./setup.js";
 import { enableTracing, tracing } from "./telemetry/tracing.js";
 import { VERSION } from "./version.js";
-import { runWatch } from "./watch/command.js";
 import { publishInbox } from "./watch/publish.js";
 
 /** Closes everything on the first shutdown signal; whatever hangs, the process is gone within 2 s (never outlive the host). */
@@ -80,9 +76,15 @@ async function serveStdio(config: Config, log: Logger, options: { sandbox: boole
   log.info(`band-mcp-server ${VERSION} ready on stdio`);
 }
 
+/** HTTP mode's modules are imported here, not at the top (likewise doctor and watch): a stdio start never reads them. */
 async function serveHttp(config: Config, log: Logger, where: { host: string; port: number }): Promise<void> {
+  const [{ AgentRegistry }, { startHttpServer }, { listeningLine }, { createMetrics }] = await Promise.all([
+    import("./hub/registry.js"),
+    import("./http/server.js"),
+    import("./http/announce.js"),
+    loadMetrics(),
+  ]);
   const registry = AgentRegistry.create(config, log);
-  const { createMetrics } = await loadMetrics();
   const metrics = createMetrics(registry.entries().map(([label, app]) => ({ label, app, tools: toolsOf(app).map((t) => t.name) })));
   let http: HttpHandle;
   try {
@@ -179,7 +181,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const { command, use, given } = line;
   // watch never serves: it follows a server that does, wherever its name stands among the flags.
-  if (command === "watch") process.exit(await runWatch(argv.filter((_, index) => index !== argv.indexOf("watch"))));
+  if (command === "watch") process.exit(await (await import("./watch/command.js")).runWatch(argv.filter((_, index) => index !== argv.indexOf("watch"))));
   if (given.help || command === "help") {
     process.stdout.write(helpText(command === "help" && !given.help ? ((line.operand as Command | undefined) ?? "serve") : command));
     return;
@@ -188,7 +190,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
-  if (command === "doctor") process.exit(await runDoctor(process.env, configFlags(given), (text) => process.stdout.write(text)));
+  if (command === "doctor") process.exit(await (await import("./doctor.js")).runDoctor(process.env, configFlags(given), (text) => process.stdout.write(text)));
   if (command === "sandbox") return runSandbox({ port: portOf(given) });
   if (command === "setup") {
     process.stdout.write(setupText({ self: selfCommand(), nodePath: process.execPath, sandbox: given.sandbox === true, ...(line.operand ? { host: line.operand as HostName } : {}) }));

@@ -4,7 +4,6 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolDefinition } from "../tools/define.js";
 import { runTool, type ToolDeps } from "../tools/run.js";
 
-
 /** Told of every tool call as it ends: `error` for an `isError` result; `seconds` from the call to its result. */
 export type ToolCallObserver = (tool: string, outcome: "ok" | "error", seconds: number) => void;
 
@@ -19,9 +18,7 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.input,
-        // Loose at the top: Band adds fields over time, and hosts reject results with properties a schema forbids.
-        ...(tool.output ? { outputSchema: z.looseObject(tool.output) } : {}),
+        ...schemasOf(tool),
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (params: Record<string, unknown>, extra): Promise<CallToolResult> => {
@@ -43,4 +40,21 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
       },
     );
   }
+}
+
+/**
+ * Each tool's schemas, built once per process and shared by every session: zod compiles a schema's parser on its
+ * first use, so schemas built per session (HTTP mode opens one per client) made each session's first calls
+ * compile afresh, and its later ones run code too cold to be optimized, on every tool call's input and output.
+ */
+const built = new WeakMap<ToolDefinition, { inputSchema: z.ZodObject; outputSchema?: z.ZodObject }>();
+
+function schemasOf(tool: ToolDefinition): { inputSchema: z.ZodObject; outputSchema?: z.ZodObject } {
+  let schemas = built.get(tool);
+  if (!schemas) {
+    // Loose at the top: Band adds fields over time, and hosts reject results with properties a schema forbids.
+    schemas = { inputSchema: z.object(tool.input), ...(tool.output ? { outputSchema: z.looseObject(tool.output) } : {}) };
+    built.set(tool, schemas);
+  }
+  return schemas;
 }

@@ -4,7 +4,10 @@ import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { OPERATIONS } from "../../src/band/generated/operations.js";
 import { DEFAULT_TOOLSETS, TOOLSETS } from "../../src/config.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { registerTools } from "../../src/mcp/register.js";
 import { ALL_TOOLS, selectTools } from "../../src/tools/index.js";
+import type { ToolDeps } from "../../src/tools/run.js";
 import { withToolTable } from "../../scripts/readme-tools.js";
 import { TOOL_BUDGET_PER_TOOL, toolListCost } from "../../scripts/tool-budget.js";
 
@@ -82,5 +85,22 @@ describe("tool registry contract", () => {
   it("matches the generated tool table in docs/tools.md", () => {
     const readme = readFileSync(join(root, "docs", "tools.md"), "utf8");
     expect(withToolTable(readme)).toBe(readme);
+  });
+
+  it("gives every session the same schema objects, built once per process (HTTP mode opens a session per client)", () => {
+    type Config = { inputSchema: unknown; outputSchema?: unknown };
+    const registrations = () => {
+      const seen = new Map<string, Config>();
+      const server = { registerTool: (name: string, config: Config) => void seen.set(name, config) } as unknown as McpServer;
+      registerTools(server, ALL_TOOLS, {} as ToolDeps);
+      return seen;
+    };
+    const [first, second] = [registrations(), registrations()];
+    for (const tool of ALL_TOOLS) {
+      const [a, b] = [first.get(tool.name)!, second.get(tool.name)!];
+      expect(a.inputSchema, tool.name).toBeInstanceOf(z.ZodObject);
+      expect(b.inputSchema, tool.name).toBe(a.inputSchema);
+      expect(b.outputSchema, tool.name).toBe(a.outputSchema);
+    }
   });
 });

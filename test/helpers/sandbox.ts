@@ -14,10 +14,14 @@ export interface SandboxSession {
   stderr(): string;
 }
 
+/** Every folder sandboxDir() made in this process; one exit listener removes them all (a worker runs many files). */
+const madeDirs = new Set<string>();
+
 /** A fresh BAND_SANDBOX_DIR, removed when the test process ends: spawned sandboxes never share a world. */
 export function sandboxDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "band-sandbox-"));
-  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  if (madeDirs.size === 0) process.once("exit", () => madeDirs.forEach((made) => rmSync(made, { recursive: true, force: true })));
+  madeDirs.add(dir);
   return dir;
 }
 

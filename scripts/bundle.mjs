@@ -10,7 +10,7 @@
 // so a class shared by two chunks (ConfigError, BandApiError) is one class and instanceof holds. The chunks sit
 // beside cli.js, not in a folder, because modules find files relative to themselves (../package.json, ./cli.js).
 import { cpSync, readdirSync, rmSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { build } from "esbuild";
 
 // zod's `z` namespace carries every one of its locales (about 350 KB, an eighth of the bundle, compiled on every
@@ -25,13 +25,34 @@ const zodEnglishOnly = {
   },
 };
 
+// The SDK's JSON Schema validator (ajv), used for elicitation only, which this server never asks for: the SDK's
+// own provider is bundled on its own (dist/cli-ajv.cjs) and a stand-in loads it on first use (bundle/ajv-provider.mjs).
+const lazyAjv = {
+  name: "lazy-ajv",
+  setup(plugin) {
+    plugin.onResolve({ filter: /^\.\.\/validation\/ajv-provider\.js$/ }, (args) =>
+      /[\\/]@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/]/.test(args.resolveDir) ? { path: join(import.meta.dirname, "bundle/ajv-provider.mjs") } : undefined,
+    );
+  },
+};
+
 // Chunks of an earlier build have other hashes: nothing may ship them.
-for (const file of readdirSync("dist")) if (/^cli-.+\.js$/.test(file)) rmSync(`dist/${file}`);
-await bundle("dist/cli.js", { splitting: true, outdir: "dist", chunkNames: "cli-[name]-[hash]" });
+for (const file of readdirSync("dist")) if (/^cli-.+\.c?js$/.test(file)) rmSync(`dist/${file}`);
+await bundle("dist/cli.js", { splitting: true, outdir: "dist", chunkNames: "cli-[name]-[hash]" }, [lazyAjv]);
+await build({
+  stdin: { contents: 'module.exports = require("@modelcontextprotocol/sdk/validation/ajv");', resolveDir: "." },
+  outfile: "dist/cli-ajv.cjs",
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  legalComments: "none",
+  logLevel: "warning",
+});
 for (const entry of ["dist/sandbox/main.js", "dist/http/metrics.js"]) await bundle(entry, { outfile: entry });
 cpSync("src/sandbox/web", "dist/sandbox/web", { recursive: true });
 
-async function bundle(entry, output) {
+async function bundle(entry, output, plugins = []) {
   await build({
     entryPoints: [entry],
     ...output,
@@ -44,7 +65,7 @@ async function bundle(entry, output) {
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
     // Loaded only when tracing is on (src/telemetry/tracing.ts), from node_modules: a plain start never parses it.
     external: ["@opentelemetry/*"],
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, ...plugins],
     legalComments: "none",
     logLevel: "warning",
   });

@@ -1,9 +1,9 @@
 /**
  * `npm run pack:mcpb`: the Claude Desktop bundle (MCP Bundle, .mcpb) of the built server, in build/mcpb/.
  * The bundle is a build artefact, never committed: the staged folder holds the esbuild bundles (dist/cli.js with
- * its chunks dist/cli-*.js, and the sandbox's own with its web chat files), the launcher that picks Band or the
- * sandbox (scripts/mcpb/launch.mjs), a package.json (VERSION reads it; "type" makes cli.js an ES module) and a
- * manifest generated here, so its version and tool list cannot drift from the code. @anthropic-ai/mcpb packs it.
+ * its chunks dist/cli-*.js and dist/cli-ajv.cjs, and the sandbox's own with its web chat files), the launcher
+ * that picks Band or the sandbox (scripts/mcpb/launch.mjs), a package.json (VERSION reads it; "type" makes cli.js
+ * an ES module) and a manifest generated here, so its version and tool list cannot drift from the code. @anthropic-ai/mcpb packs it.
  */
 import { execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -86,7 +86,7 @@ export function packMcpb(outDir = join(root, "build/mcpb")): string {
   const stage = join(outDir, "stage");
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(stage, "server"), { recursive: true });
-  for (const file of readdirSync(join(root, "dist"))) if (/^cli(-.+)?\.js$/.test(file)) copyFileSync(join(root, "dist", file), join(stage, "server", file));
+  for (const file of readdirSync(join(root, "dist"))) if (/^cli(-.+)?\.c?js$/.test(file)) copyFileSync(join(root, "dist", file), join(stage, "server", file));
   copyFileSync(join(root, "scripts/mcpb/launch.mjs"), join(stage, "server/launch.mjs"));
   // `sandbox` and `--sandbox` import the sandbox's own bundle beside cli.js, and it serves its web chat files.
   mkdirSync(join(stage, "server/sandbox"));

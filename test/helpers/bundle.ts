@@ -4,9 +4,9 @@ import { CLI } from "./http-server.js";
 
 const DIST = dirname(CLI);
 
-/** Every file of the built server's bundle: dist/cli.js and its chunks beside it (dist/cli-*.js). */
+/** Every file of the built server's bundle: dist/cli.js and what sits beside it (dist/cli-*.js, dist/cli-*.cjs). */
 export function bundleFiles(): string[] {
-  return [CLI, ...readdirSync(DIST).filter((name) => /^cli-.+\.js$/.test(name)).map((name) => join(DIST, name))];
+  return [CLI, ...readdirSync(DIST).filter((name) => /^cli-.+\.c?js$/.test(name)).map((name) => join(DIST, name))];
 }
 
 /** The files a plain start reads: dist/cli.js and the chunks it imports statically, transitively. */

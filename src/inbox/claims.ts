@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { BandApiError, type BandClient } from "../band/http.js";
 import { Listeners } from "../listeners.js";
 import type { Logger } from "../log.js";
@@ -87,14 +88,19 @@ export class Claims {
     return this.#failures;
   }
 
-  /** Claims handed-out messages on Band, for `owner` when given; a claim that never lands is logged and counted for band_status. */
+  /**
+   * Claims handed-out messages on Band, for `owner` when given; a claim that never lands is logged and counted for
+   * band_status. They are in flight at once; their requests to Band, and the observers, wait for the loop's next
+   * turn: the hand-out's answer, written in this one, leaves first (push → delivery is the figure that counts).
+   */
   claim(messages: readonly InboxMessage[], owner?: object): void {
     if (messages.length === 0) return;
     const at = Date.now();
-    for (const message of messages) this.#inFlight.set(message.id, { message, claim: this.#claimOne(message), at, owner });
+    const turn = nextTurn();
+    for (const message of messages) this.#inFlight.set(message.id, { message, claim: turn.then(() => this.#claimOne(message)), at, owner });
     if (!this.#timer) this.#arm(this.options.timeoutMs);
     this.options.events.emit(STATUS);
-    this.handedOut.emit(messages);
+    void turn.then(() => this.handedOut.emit(messages));
   }
 
   /** The agent acted in a chat: its hand-outs there are being worked on, so their clock restarts. */

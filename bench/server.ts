@@ -26,10 +26,13 @@ export interface SpawnOptions {
 /** BENCH_CPU_PROF=<dir>: the server and the fake Band write V8 CPU profiles there (open in Chrome DevTools). */
 export const profileFlags = (): string[] => (process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
 
+/** BENCH_NODE_FLAGS="<flags>": the server starts with those Node flags (e.g. --perf-basic-prof for perf). */
+export const nodeFlags = (): string[] => process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
+
 export async function spawnServer(options: SpawnOptions = {}): Promise<Spawned> {
   const transport = new StdioClientTransport({
     command: options.command ?? process.execPath,
-    args: options.args ?? [...profileFlags(), ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), CLI],
+    args: options.args ?? [...profileFlags(), ...nodeFlags(), CLI],
     env: { PATH: process.env.PATH ?? "", ...options.env },
     stderr: "pipe",
   });

@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { FakeBandProcess } from "../fake-band.js";
 import { now, STAMP_PREFIX, type HubAgent } from "../protocol.js";
 import { percentile, type Figure } from "../report.js";
-import { CLI, cpuMs, markProcessed, rssMb, status, waitForMessages } from "../server.js";
+import { CLI, cpuMs, markProcessed, nodeFlags, profileFlags, rssMb, status, waitForMessages } from "../server.js";
 import { clockOffset, sleep } from "../session.js";
 
 const STAMP = new RegExp(`${STAMP_PREFIX}([0-9.]+)`);
@@ -113,7 +113,7 @@ export async function hubAtScale(agents: number, rooms: number, samples: number,
 async function startHub(fake: FakeBandProcess, world: HubAgent[], base: Record<string, string>): Promise<{ hub: ChildProcess; origin: string; joinedMs: number; cpuMs: number; rssMb: number }> {
   const started = now();
   const keys = Object.fromEntries(world.map((a, i) => [`BAND_API_KEY_${label(i).toUpperCase()}`, a.key]));
-  const hub = spawn(process.execPath, [CLI, "--http", "--port", "0"], { env: { ...base, ...keys, BAND_MCP_HTTP_TOKEN: TOKEN }, stdio: ["ignore", "ignore", "pipe"] });
+  const hub = spawn(process.execPath, [...profileFlags(), ...nodeFlags(), CLI, "--http", "--port", "0"], { env: { ...base, ...keys, BAND_MCP_HTTP_TOKEN: TOKEN }, stdio: ["ignore", "ignore", "pipe"] });
   try {
     const origin = await listeningOrigin(hub);
     await until(async () => (await fake.send("hubJoined", {})) === world.length, `${world.length} agents joined in the hub`);

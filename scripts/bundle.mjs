@@ -63,7 +63,7 @@ async function bundle(entry, output, plugins = []) {
     target: "node20",
     // CommonJS dependencies call require(), which an ES module does not have: give the bundle one.
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
-    // Loaded only when tracing is on (src/telemetry/tracing.ts), from node_modules: a plain start never parses it.
+    // Loaded only when traces or metrics are on (src/telemetry/telemetry.ts), from node_modules: a plain start never parses it.
     external: ["@opentelemetry/*"],
     plugins: [zodEnglishOnly, ...plugins],
     legalComments: "none",

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createApp } from "./app.js";
-import { ConfigError, forAgent, loadConfig, secretsOf, type Config } from "./config.js";
+import { ConfigError, DEFAULT_AGENT, forAgent, loadConfig, secretsOf, type Config } from "./config.js";
 import { keyRejection } from "./first-contact.js";
 import { createLogger, type Logger } from "./log.js";
 import type { HttpHandle } from "./http/server.js";
@@ -10,7 +10,8 @@ import { configFlags, parseCommandLine, type CommandLine } from "./settings/argv
 import { helpText } from "./settings/help.js";
 import { KEY_VARIABLE, KEY_VARIABLES, prefixOf, SETTINGS, type Command } from "./settings/table.js";
 import { selfCommand, setupText, terminalHint, type HostName } from "./setup.js";
-import { enableTracing, tracing } from "./telemetry/tracing.js";
+import { meteredInbox } from "./metered.js";
+import { enableTelemetry, telemetry } from "./telemetry/telemetry.js";
 import { VERSION } from "./version.js";
 import { publishInbox } from "./watch/publish.js";
 
@@ -23,7 +24,7 @@ function exitOnShutdown(log: Logger, closeAll: () => Promise<unknown>, options: 
     log.info(`shutting down (${reason})`);
     setTimeout(() => process.exit(0), 1_500).unref();
     await closeAll().catch(() => undefined);
-    await tracing().shutdown().catch(() => undefined);
+    await telemetry().shutdown().catch(() => undefined);
     process.exit(0);
   };
   if (options.onStdinClose) {
@@ -39,6 +40,7 @@ async function serveStdio(config: Config, log: Logger, options: { sandbox: boole
   // A person ran it in a terminal: say what it is instead of waiting silently for JSON-RPC.
   if (process.stdin.isTTY) process.stderr.write(terminalHint({ self: selfCommand(), sandbox: options.sandbox }));
   const app = createApp(config, log);
+  telemetry().meterInbox(meteredInbox(config.agents[0]?.label ?? DEFAULT_AGENT, app));
   // Before the host's initialize is answered: a host must not count a rejected key as connected.
   const rejection = app.agent ? await keyRejection(app.agent, app.agentKeyVariable) : undefined;
   if (rejection) {
@@ -85,6 +87,7 @@ async function serveHttp(config: Config, log: Logger, where: { host: string; por
     loadMetrics(),
   ]);
   const registry = AgentRegistry.create(config, log);
+  for (const [label, app] of registry.entries()) telemetry().meterInbox(meteredInbox(label, app));
   const metrics = createMetrics(registry.entries().map(([label, app]) => ({ label, app, tools: toolsOf(app).map((t) => t.name) })));
   let http: HttpHandle;
   try {
@@ -218,7 +221,7 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write("band-mcp-server: BAND_CHANNEL=true pushes into one Claude Code session over stdio; unset it to serve --http.\n");
     process.exit(2);
   }
-  if (config.otel.enabled) await enableTracing(VERSION);
+  await enableTelemetry(VERSION, { traces: config.otel.enabled, ...(config.otelMetrics.enabled ? { metrics: { intervalMs: config.otelMetrics.intervalMs } } : {}) });
   if (http) await serveHttp(config, log, http);
   else await serveStdio(config, log, { sandbox: sandbox !== undefined });
 }

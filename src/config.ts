@@ -46,6 +46,8 @@ export interface Config {
   sandboxChatUrl?: string;
   /** OpenTelemetry traces over OTLP: on when an OTLP endpoint is set (the SDK reads the other OTEL_* itself). */
   otel: { enabled: boolean; endpoint?: string };
+  /** OpenTelemetry metrics over OTLP: on when an OTLP endpoint is set, exported every `intervalMs`. */
+  otelMetrics: { enabled: false } | { enabled: true; endpoint: string; intervalMs: number };
   /** Problems worth a warning that do not stop the server. */
   warnings: string[];
 }
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
   if (channel && !live) problems.push("BAND_CHANNEL (--channel) pushes messages from the live inbox, which BAND_LIVE=false (--no-live) turns off: drop one of the two.");
   if (settings.approvers.length > 0 && !channel) warnings.push("BAND_PERMISSION_APPROVERS has no effect without channel mode (--channel or BAND_CHANNEL=true).");
   const otel = otelSettings(env, problems);
+  const otelMetrics = otelMetricsSettings(env, settings.otelMetricInterval, problems);
 
   const toolsetsChosen = flags.toolsets !== undefined || nonEmpty(env, SETTINGS.toolsets.env) !== undefined;
   const humanOnly = toolsetsChosen && toolsets.length > 0 && toolsets.every((t) => t === "human");
@@ -138,6 +141,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     permission: { approvers: settings.approvers, ...(settings.permissionChatId !== undefined ? { chatId: settings.permissionChatId } : {}) },
     ...(flags.sandboxChatUrl ? { sandboxChatUrl: flags.sandboxChatUrl } : {}),
     otel,
+    otelMetrics,
     warnings,
   };
 }
@@ -147,16 +151,32 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
  * turn them off. The endpoint is checked here so a typo fails at start, not silently at the first export.
  */
 function otelSettings(env: Env, problems: string[]): Config["otel"] {
-  const { otelEndpoint, otelDisabled, otelExporter } = SETTINGS;
+  const { otelEndpoint, otelExporter } = SETTINGS;
   // The traces' own endpoint wins over the one for all signals.
-  const found = firstSet(env, [...otelEndpoint.aliases, otelEndpoint.env]);
-  const disabled = nonEmpty(env, otelDisabled.env)?.toLowerCase() === "true" || nonEmpty(env, otelExporter.env)?.toLowerCase() === "none";
-  if (!found || disabled) return { enabled: false };
+  const endpoint = otelEndpointOf(env, [...otelEndpoint.aliases, otelEndpoint.env], otelExporter.env, "traces", problems);
+  return endpoint ? { enabled: true, endpoint } : { enabled: false };
+}
+
+/** Metrics likewise, from their own endpoint or the one for all signals, with their own switch. */
+function otelMetricsSettings(env: Env, intervalMs: number, problems: string[]): Config["otelMetrics"] {
+  const { otelEndpoint, otelMetricsEndpoint, otelMetricsExporter } = SETTINGS;
+  const endpoint = otelEndpointOf(env, [otelMetricsEndpoint.env, otelEndpoint.env], otelMetricsExporter.env, "metrics", problems);
+  return endpoint ? { enabled: true, endpoint, intervalMs } : { enabled: false };
+}
+
+/** The first endpoint set among `names`, unless OTEL_SDK_DISABLED or the signal's exporter switch turns it off. */
+function otelEndpointOf(env: Env, names: readonly string[], exporterVariable: string, signal: string, problems: string[]): string | undefined {
+  const found = firstSet(env, names);
+  const disabled = nonEmpty(env, SETTINGS.otelDisabled.env)?.toLowerCase() === "true" || nonEmpty(env, exporterVariable)?.toLowerCase() === "none";
+  if (!found || disabled) return undefined;
   if (!httpUrl.safeParse(found.value).success) {
-    problems.push(`${found.name} must be the collector's http:// or https:// URL (e.g. http://localhost:4318), or unset to turn traces off.`);
-    return { enabled: false };
+    const what = found.name === SETTINGS.otelEndpoint.env ? "traces and metrics" : signal;
+    const problem = `${found.name} must be the collector's http:// or https:// URL (e.g. http://localhost:4318), or unset to turn ${what} off.`;
+    // The shared endpoint is read for both signals: one problem, said once.
+    if (!problems.includes(problem)) problems.push(problem);
+    return undefined;
   }
-  return { enabled: true, endpoint: found.value };
+  return found.value;
 }
 
 /** Every secret the config holds, URL passwords included, for redaction of everything that leaves the process. */
@@ -164,7 +184,7 @@ export function secretsOf(config: Config): string[] {
   const keys = [config.agentKey, config.userKey, config.http.token, config.http.jwtSecret, ...config.agents.map((a) => a.key), ...config.http.agentTokens.values()]
     .filter((s): s is Secret => s !== undefined)
     .map((s) => s.reveal());
-  const urls = [config.baseUrl, config.wsUrl, config.proxy.httpsProxy, config.proxy.httpProxy, config.otel.endpoint];
+  const urls = [config.baseUrl, config.wsUrl, config.proxy.httpsProxy, config.proxy.httpProxy, config.otel.endpoint, config.otelMetrics.enabled ? config.otelMetrics.endpoint : undefined];
   return [...keys, ...urls.flatMap(urlPasswords)];
 }
 

@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
 import { Agent, EnvHttpProxyAgent } from "./dispatchers.js";
-import { tracing } from "../telemetry/tracing.js";
+import { telemetry } from "../telemetry/telemetry.js";
 import { backoff, sleep } from "../backoff.js";
 import type { Secret } from "../config.js";
 import type { Logger } from "../log.js";
@@ -141,7 +141,7 @@ export class BandClient {
 
   call<Op extends OperationId>(operation: Op, options: CallOptions = {}): Promise<BandResult<BandData<Op>>> {
     const { method, path } = OPERATIONS[operation];
-    return tracing().bandCall(method, path, () => this.#send(operation, method, path, options));
+    return telemetry().bandCall(method, path, () => this.#send(operation, method, path, options));
   }
 
   async #send<Op extends OperationId>(operation: Op, method: string, path: string, options: CallOptions): Promise<BandResult<BandData<Op>>> {

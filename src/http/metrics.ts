@@ -1,6 +1,8 @@
 import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from "prom-client";
 import type { App } from "../app.js";
 import type { ToolCallObserver } from "../mcp/register.js";
+import { inboxFacts } from "../metered.js";
+import type { InboxFacts } from "../telemetry/types.js";
 
 /**
  * GET /metrics: Prometheus text per agent (`agent` label), from prom-client with a registry of this server's own.
@@ -23,15 +25,6 @@ export interface MeteredAgent {
   tools: readonly string[];
 }
 
-interface Facts {
-  pending: number;
-  inFlight: number;
-  delivered: number;
-  dropped: number;
-  reconnects: number;
-  up: number;
-}
-
 /** From Band's `inserted_at` to the hand-out: seconds to half an hour (a message waits for a model to ask). */
 const DELIVERY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800];
 /** A tool call: milliseconds (local reads) to the longest wait (50 s). */
@@ -42,9 +35,9 @@ export function createMetrics(agents: readonly MeteredAgent[]): HubMetrics {
   const registry = new Registry();
   const registers = [registry];
   /** Read once per scrape, for every gauge and counter below. */
-  let facts = new Map<string, Facts>();
+  let facts = new Map<string, InboxFacts>();
 
-  const gauge = (name: string, help: string, read: (f: Facts) => number) =>
+  const gauge = (name: string, help: string, read: (f: InboxFacts) => number) =>
     new Gauge({
       name,
       help,
@@ -55,7 +48,7 @@ export function createMetrics(agents: readonly MeteredAgent[]): HubMetrics {
       },
     });
   // The inbox keeps these totals; a counter read at scrape time is set to them (reset, then one increment).
-  const total = (name: string, help: string, read: (f: Facts) => number) =>
+  const total = (name: string, help: string, read: (f: InboxFacts) => number) =>
     new Counter({
       name,
       help,
@@ -101,7 +94,7 @@ export function createMetrics(agents: readonly MeteredAgent[]): HubMetrics {
   return {
     contentType: registry.contentType,
     async render(visible) {
-      facts = new Map(agents.filter((a) => visible(a.label)).map((a) => [a.label, factsOf(a.app)]));
+      facts = new Map(agents.filter((a) => visible(a.label)).map((a) => [a.label, inboxFacts(a.app)]));
       const all = await registry.getMetricsAsJSON();
       // Only the caller's agents, formatted by prom-client itself (its aggregator of registries' JSON).
       const mine = all.map((metric) => ({ ...metric, values: metric.values.filter((v: MetricValue<string>) => visible(String(v.labels.agent))) }) as MetricObjectWithValues<MetricValue<string>>);
@@ -112,11 +105,4 @@ export function createMetrics(agents: readonly MeteredAgent[]): HubMetrics {
       seconds.observe({ agent, tool }, time);
     },
   };
-}
-
-function factsOf(app: App): Facts {
-  const status = app.live?.status();
-  if (!status) return { pending: 0, inFlight: 0, delivered: 0, dropped: 0, reconnects: 0, up: 0 };
-  const { inbox } = status;
-  return { pending: inbox.pending, inFlight: inbox.in_flight, delivered: inbox.delivered_total, dropped: inbox.dropped, reconnects: status.reconnects, up: status.connection === "connected" ? 1 : 0 };
 }

@@ -3,7 +3,7 @@ import type { App } from "../app.js";
 import type { LiveInbox } from "../inbox/live.js";
 import type { ToolDefinition } from "../tools/define.js";
 import { selectTools } from "../tools/index.js";
-import { tracing } from "../telemetry/tracing.js";
+import { telemetry } from "../telemetry/telemetry.js";
 import { VERSION } from "../version.js";
 import { completers } from "./completions.js";
 import { attachChannel, CHANNEL_INSTRUCTIONS, channelCapabilities } from "./channel.js";
@@ -57,7 +57,7 @@ export function createMcpServer(app: App, session: SessionOptions = {}): McpServ
   const connect = server.connect.bind(server);
   server.connect = async (transport) => {
     await connect(transport);
-    tracing().traceTransport(transport);
+    telemetry().traceTransport(transport, app.config.agents[0]?.label);
   };
   const onclose = server.server.onclose;
   server.server.onclose = () => {

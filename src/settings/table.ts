@@ -230,11 +230,20 @@ export const SETTINGS = {
   otelEndpoint: {
     env: "OTEL_EXPORTER_OTLP_ENDPOINT",
     aliases: ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"],
-    help: "OTLP/HTTP collector: turns on OpenTelemetry traces (off when unset)",
+    help: "OTLP/HTTP collector: turns on OpenTelemetry traces and metrics (off when unset)",
     uses: SERVE,
   },
-  otelDisabled: { env: "OTEL_SDK_DISABLED", help: "true turns traces off", uses: SERVE },
+  otelMetricsEndpoint: { env: "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", help: "the metrics' own OTLP/HTTP endpoint (turns metrics on alone)", uses: SERVE },
+  otelDisabled: { env: "OTEL_SDK_DISABLED", help: "true turns traces and metrics off", uses: SERVE },
   otelExporter: { env: "OTEL_TRACES_EXPORTER", help: "none turns traces off", uses: SERVE },
+  otelMetricsExporter: { env: "OTEL_METRICS_EXPORTER", help: "none turns metrics off", uses: SERVE },
+  otelMetricInterval: {
+    env: "OTEL_METRIC_EXPORT_INTERVAL",
+    schema: whole(100, 3_600_000, "milliseconds"),
+    default: 60_000,
+    help: "milliseconds between two exports of the metrics",
+    uses: SERVE,
+  },
   help: { flag: "help", short: "h", help: "show this help", uses: [...SERVE, "doctor", "sandbox", "setup", "watch", "help"] },
   version: { flag: "version", short: "v", help: "print the version", uses: SERVE },
 } as const satisfies Record<string, Setting>;

@@ -10,7 +10,7 @@
 // so a class shared by two chunks (ConfigError, BandApiError) is one class and instanceof holds. The chunks sit
 // beside cli.js, not in a folder, because modules find files relative to themselves (../package.json, ./cli.js).
 import { cpSync, readdirSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { build } from "esbuild";
 
 // zod's `z` namespace carries every one of its locales (about 350 KB, an eighth of the bundle, compiled on every
@@ -25,30 +25,56 @@ const zodEnglishOnly = {
   },
 };
 
-// The SDK's JSON Schema validator (ajv), used for elicitation only, which this server never asks for: the SDK's
-// own provider is bundled on its own (dist/cli-ajv.cjs) and a stand-in loads it on first use (bundle/ajv-provider.mjs).
-const lazyAjv = {
-  name: "lazy-ajv",
+// What the MCP SDK imports for work this server never asks of it: ajv (about 280 KB with its formats) checks answers
+// to elicitation; zod 3 and zod-to-json-schema (about 160 KB) serve zod 3 schemas, and every schema here is zod 4.
+// Each is bundled on its own beside cli.js (dist/cli-<name>.cjs) and reached through a stand-in (bundle/<name>.mjs)
+// that loads it on first use, so a start neither compiles nor runs it.
+const LAZY = [
+  { name: "ajv", imports: ["../validation/ajv-provider.js"], real: 'module.exports = require("@modelcontextprotocol/sdk/validation/ajv");' },
+  {
+    name: "zod3",
+    imports: ["zod/v3", "zod-to-json-schema"],
+    real: 'module.exports = { object: require("zod/v3").object, zodToJsonSchema: require("zod-to-json-schema").zodToJsonSchema };',
+  },
+];
+const sdkImportsLazily = {
+  name: "sdk-imports-lazily",
   setup(plugin) {
-    plugin.onResolve({ filter: /^\.\.\/validation\/ajv-provider\.js$/ }, (args) =>
-      /[\\/]@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/]/.test(args.resolveDir) ? { path: join(import.meta.dirname, "bundle/ajv-provider.mjs") } : undefined,
+    for (const { name, imports } of LAZY) {
+      const filter = new RegExp(`^(${imports.map((path) => path.replace(/[.\\/]/g, "\\$&")).join("|")})$`);
+      plugin.onResolve({ filter }, (args) => (/[\\/]@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/]/.test(args.resolveDir) ? { path: join(import.meta.dirname, `bundle/${name}.mjs`) } : undefined));
+    }
+  },
+};
+
+// undici's HTTP parser in WebAssembly, built with and without SIMD (140 KB of base64 together), which undici
+// requires on its first request: each is a file of its own beside cli.js, so a start reads only the one it uses.
+const LLHTTP = ["llhttp-wasm", "llhttp_simd-wasm"];
+const llhttpBeside = {
+  name: "llhttp-beside",
+  setup(plugin) {
+    plugin.onResolve({ filter: /^\.\.\/llhttp\/llhttp(_simd)?-wasm\.js$/ }, (args) =>
+      /[\\/]undici[\\/]lib[\\/]dispatcher$/.test(args.resolveDir) ? { path: `./cli-${basename(args.path, ".js")}.cjs`, external: true } : undefined,
     );
   },
 };
 
 // Chunks of an earlier build have other hashes: nothing may ship them.
 for (const file of readdirSync("dist")) if (/^cli-.+\.c?js$/.test(file)) rmSync(`dist/${file}`);
-await bundle("dist/cli.js", { splitting: true, outdir: "dist", chunkNames: "cli-[name]-[hash]" }, [lazyAjv]);
-await build({
-  stdin: { contents: 'module.exports = require("@modelcontextprotocol/sdk/validation/ajv");', resolveDir: "." },
-  outfile: "dist/cli-ajv.cjs",
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  legalComments: "none",
-  logLevel: "warning",
-});
+await bundle("dist/cli.js", { splitting: true, outdir: "dist", chunkNames: "cli-[name]-[hash]" }, [sdkImportsLazily, llhttpBeside]);
+for (const name of LLHTTP) cpSync(`node_modules/undici/lib/llhttp/${name}.js`, `dist/cli-${name}.cjs`);
+for (const { name, real } of LAZY) {
+  await build({
+    stdin: { contents: real, resolveDir: "." },
+    outfile: `dist/cli-${name}.cjs`,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    legalComments: "none",
+    logLevel: "warning",
+  });
+}
 for (const entry of ["dist/sandbox/main.js", "dist/http/metrics.js"]) await bundle(entry, { outfile: entry });
 cpSync("src/sandbox/web", "dist/sandbox/web", { recursive: true });
 

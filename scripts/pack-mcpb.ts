@@ -1,9 +1,10 @@
 /**
  * `npm run pack:mcpb`: the Claude Desktop bundle (MCP Bundle, .mcpb) of the built server, in build/mcpb/.
  * The bundle is a build artefact, never committed: the staged folder holds the esbuild bundles (dist/cli.js with
- * its chunks dist/cli-*.js and dist/cli-ajv.cjs, and the sandbox's own with its web chat files), the launcher
- * that picks Band or the sandbox (scripts/mcpb/launch.mjs), a package.json (VERSION reads it; "type" makes cli.js
- * an ES module) and a manifest generated here, so its version and tool list cannot drift from the code. @anthropic-ai/mcpb packs it.
+ * its chunks dist/cli-*.js and the files it loads on demand, dist/cli-*.cjs; the sandbox's own with its web chat
+ * files), the launcher that picks Band or the sandbox (scripts/mcpb/launch.mjs), a package.json (VERSION reads it;
+ * "type" makes cli.js an ES module) and a manifest generated here, so its version and tool list cannot drift from
+ * the code. @anthropic-ai/mcpb packs it.
  */
 import { execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import * as z3 from "zod/v3";
+import type { zodToJsonSchema as toJsonSchema } from "zod-to-json-schema";
 import { bundleFiles, modulesIn, startFiles } from "../helpers/bundle.js";
 import { CLI } from "../helpers/http-server.js";
 
@@ -10,13 +12,15 @@ import { CLI } from "../helpers/http-server.js";
  * start never reads, and no module is bundled twice.
  */
 describe("the bundle", () => {
-  it("a stdio start reads none of HTTP mode, the hub, doctor, watch's command or ajv", () => {
+  it("a stdio start reads none of HTTP mode, the hub, doctor, watch's command, ajv, zod 3 or undici's WebAssembly", () => {
     const started = new Set(startFiles().flatMap((file) => [...modulesIn(file)]));
     expect(started).toContain("dist/mcp/stdio.js");
     expect(started).toContain("dist/config.js");
     const lazy = ["dist/http/server.js", "dist/hub/registry.js", "dist/doctor.js", "dist/watch/command.js", "dist/telemetry/otel.js"];
     expect(lazy.filter((path) => started.has(path))).toEqual([]);
-    expect([...started].filter((path) => /^node_modules\/(jose|hono|@hono|ajv|ajv-formats)\//.test(path))).toEqual([]);
+    expect([...started].filter((path) => /^node_modules\/(jose|hono|@hono|ajv|ajv-formats|zod\/v3|zod-to-json-schema|undici\/lib\/llhttp\/llhttp)/.test(path))).toEqual([]);
+    expect(started).toContain("node_modules/zod/v4/classic/schemas.js");
+    expect(started).toContain("node_modules/undici/lib/dispatcher/client-h1.js");
   });
 
   it("holds the SDK's JSON Schema validator (ajv, for elicitation answers) in a file of its own that the bundle loads on first use", () => {
@@ -26,6 +30,24 @@ describe("the bundle", () => {
     const validate = new AjvJsonSchemaValidator().getValidator<{ email: string }>({ type: "object", properties: { email: { type: "string", format: "email" } }, required: ["email"] });
     expect(validate({ email: "ada@example.com" })).toMatchObject({ valid: true });
     expect(validate({ email: "not an address" })).toMatchObject({ valid: false, errorMessage: 'data/email must match format "email"' });
+  });
+
+  it("holds zod 3 and zod-to-json-schema (the SDK's path for zod 3 schemas) in a file of their own that the bundle loads on first use", () => {
+    const side = join(dirname(CLI), "cli-zod3.cjs");
+    expect(bundleFiles().filter((file) => readFileSync(file, "utf8").includes('"./cli-zod3.cjs"'))).toHaveLength(1);
+    const { object, zodToJsonSchema } = createRequire(import.meta.url)(side) as { object: typeof z3.object; zodToJsonSchema: typeof toJsonSchema };
+    const schema = object({ handle: z3.string() });
+    expect(schema.safeParse({ handle: "ada" }).success).toBe(true);
+    expect(schema.safeParse({ handle: 1 }).success).toBe(false);
+    expect(zodToJsonSchema(schema)).toMatchObject({ type: "object", properties: { handle: { type: "string" } }, required: ["handle"] });
+  });
+
+  it("keeps undici's HTTP parser (WebAssembly, with and without SIMD) beside cli.js, where undici requires it on its first request", () => {
+    for (const name of ["cli-llhttp-wasm.cjs", "cli-llhttp_simd-wasm.cjs"]) {
+      expect(bundleFiles().filter((file) => readFileSync(file, "utf8").includes(`"./${name}"`)).length).toBeGreaterThan(0);
+      const wasm = createRequire(import.meta.url)(join(dirname(CLI), name)) as Buffer;
+      expect(wasm.subarray(0, 4)).toEqual(Buffer.from("\0asm"));
+    }
   });
 
   it("bundles every module into one file only, so a class shared by chunks is one class (instanceof holds)", () => {

@@ -174,15 +174,31 @@ export class Claims {
     return messages.filter((m) => this.#inFlight.get(m.id)?.message === m && this.#inFlight.delete(m.id));
   }
 
-  /** Marks a message, after its own claim when it has one in flight. */
+  /**
+   * Marks a message, after its own claim when it has one in flight. A mark that got no final answer (no answer,
+   * 429, 5xx, cancelled) may not have landed: the hand-out stays in flight, so the model can mark it again, and
+   * if nobody does, the visibility timeout hands it out again rather than leaving it claimed on Band for good.
+   */
   async settle(chatId: string, messageId: string, outcome: Outcome, signal?: AbortSignal): Promise<{ id: string; status: string }> {
     const entry = this.#inFlight.get(messageId);
     const claimed = entry ? await entry.claim : false;
     try {
-      return await markWithClaim(this.options.band, chatId, messageId, outcome, signal, claimed);
-    } finally {
-      this.#inFlight.delete(messageId);
-      this.options.events.emit(STATUS);
+      const marked = await markWithClaim(this.options.band, chatId, messageId, outcome, signal, claimed);
+      this.#settled(messageId);
+      return marked;
+    } catch (error) {
+      if (isFinalRefusal(error)) this.#settled(messageId);
+      throw error;
     }
   }
+
+  #settled(messageId: string): void {
+    this.#inFlight.delete(messageId);
+    this.options.events.emit(STATUS);
+  }
+}
+
+/** Band's own no (a 4xx other than 429): marking again would bring the same answer. */
+function isFinalRefusal(error: unknown): boolean {
+  return error instanceof BandApiError && error.status >= 400 && error.status < 500 && error.status !== 429;
 }

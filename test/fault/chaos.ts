@@ -150,6 +150,8 @@ export async function runChaos(
     });
   }
   let controls = 0;
+  /** Crashes so far: which server process a control event reaches. */
+  let crashed = 0;
   const controlTopic = `agent_control:${agentId}`;
   const control = (payload: Record<string, unknown>) =>
     fake.socket.push(agentId, controlTopic, "agent.control", { agent_id: agentId, scope: "agent", correlation_id: `chaos-${++controls}`, ...payload });
@@ -175,17 +177,26 @@ export async function runChaos(
       continue;
     }
     let stop: Record<string, unknown> | undefined;
+    let stoppedIn = 0;
     at(stopAt, (t) => {
       const sent = { mode: "stop", ...scope, correlation_id: `chaos-stop-${i}` };
       // Only a stop that reached the socket can be repeated as a duplicate; one never seen would be a new stop.
       if (control(sent)) stop = sent;
+      stoppedIn = crashed;
       log.push(`t${t}: agent.control stop ${room ? `room ${room} (scope ${scope.scope})` : "agent"}${stop ? "" : " (socket down: not sent)"}`);
     });
     at(Math.min(plan.ticks - 2, stopAt + 1 + int(3)), (t) => {
       log.push(`t${t}: agent.control play ${room ? `room ${room}` : "agent"}, then the stop again with its old correlation_id`);
       // In the background: while another process holds the slot the play can land only after it leaves, at a
       // later tick, which awaiting it here would hold back for good.
-      background.push(untilDelivered({ mode: "play", ...scope }).then(() => void (stop && control(stop))));
+      // The duplicate only to the process that saw the stop: ids seen live in its memory, and a play held back
+      // past a crash reaches a new process, to which the old stop would be a new one (paused for good).
+      background.push(
+        untilDelivered({ mode: "play", ...scope }).then(() => {
+          if (stop && crashed === stoppedIn) control(stop);
+          else if (stop) log.push(`  the stop's duplicate not sent: the process that saw it crashed before the play landed`);
+        }),
+      );
     });
   }
   for (let i = 0; i < plan.supersedes; i++) {
@@ -236,6 +247,7 @@ export async function runChaos(
     // Crashes are spaced out: each restart has time to connect before the next kill.
     const tick = Math.floor(((i + 1) * plan.ticks) / (plan.crashes + 1)) + int(3) - 1;
     at(tick, (t) => {
+      crashed++;
       log.push(`t${t}: crash ${i + 1} (SIGKILL, restart)`);
       background.push(onCrash(i, posted));
     });

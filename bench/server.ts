@@ -110,6 +110,12 @@ export async function waitForMessages(client: Client, args: { max: number; timeo
   return result.structuredContent as unknown as { messages: Received[]; timed_out: boolean };
 }
 
+/** A wait's answer with the time it arrived: taken then, not after other awaits (the fake's answer to a post may come later). */
+export async function delivered<T>(answer: Promise<T>): Promise<T & { receivedAt: number }> {
+  const result = await answer;
+  return { ...result, receivedAt: now() };
+}
+
 export async function markProcessed(client: Client, message: Received): Promise<void> {
   const result = await client.callTool({ name: "band_mark_processed", arguments: { chat_id: message.chat_id, message_id: message.id } });
   if (result.isError) throw new Error(`band_mark_processed ${message.id} failed: ${JSON.stringify(result.content)}`);

@@ -21,10 +21,10 @@ export async function channelLatency(samples: number, warmup = 50): Promise<Figu
     const offset = await clockOffset(fake);
     const latencies: number[] = [];
     for (let i = 0; i < warmup + samples; i++) {
-      const arrived = new Promise<z.infer<typeof push>["params"]>((resolve) => (next = resolve));
+      // Stamped as it arrives: the fake's answer to the post may come after the push.
+      const arrived = new Promise<{ params: z.infer<typeof push>["params"]; receivedAt: number }>((resolve) => (next = (params) => resolve({ params, receivedAt: now() })));
       await fake.send("postStamped", { roomId: fake.world.roomId });
-      const params = await arrived;
-      const receivedAt = now();
+      const { params, receivedAt } = await arrived;
       const stamp = STAMP.exec(params.content);
       if (!stamp) throw new Error(`channel sample ${i}: expected a stamped push, got ${JSON.stringify(params)}`);
       if (i >= warmup) latencies.push(receivedAt - (Number(stamp[1]) - offset));

@@ -1,6 +1,6 @@
-import { now, STAMP_PREFIX } from "../protocol.js";
+import { STAMP_PREFIX } from "../protocol.js";
 import { percentile, type Figure } from "../report.js";
-import { markProcessed, pollStatus, rssMb, status, waitForMessages } from "../server.js";
+import { delivered, markProcessed, pollStatus, rssMb, status, waitForMessages } from "../server.js";
 import { clockOffset, sleep, withSession } from "../session.js";
 
 const STAMP = new RegExp(`${STAMP_PREFIX}([0-9.]+)`);
@@ -18,12 +18,11 @@ export async function latency(samples: number, warmup = 50): Promise<Figure[]> {
     const offset = await clockOffset(fake);
     const latencies: number[] = [];
     for (let i = 0; i < warmup + samples; i++) {
-      const waiting = waitForMessages(client, { max: 1, timeoutSeconds: 10 });
+      const waiting = delivered(waitForMessages(client, { max: 1, timeoutSeconds: 10 }));
       // Requests are handled in order: once this answers, the wait above is registered and blocked.
       await status(client);
       await fake.send("postStamped", { roomId: fake.world.roomId });
-      const { messages } = await waiting;
-      const receivedAt = now();
+      const { messages, receivedAt } = await waiting;
       const message = messages[0];
       const stamp = message && STAMP.exec(message.content);
       if (!message || !stamp) throw new Error(`latency sample ${i}: expected a stamped message, got ${JSON.stringify(messages)}`);

@@ -1,8 +1,8 @@
-// Bundles dist/cli.js, and everything it imports (dependencies included), into dist/cli.js and a few chunks beside
-// it (dist/cli-*.js); likewise the sandbox (dist/sandbox/main.js), which cli.js imports only for
-// `sandbox`/`--sandbox`, by a path esbuild leaves alone, so the plain server never reads it; and HTTP mode's
-// metrics (dist/http/metrics.js, prom-client), loaded the same way. The sandbox's web chat files are copied beside
-// it as they are.
+// Bundles dist/cli.js, and everything it imports (dependencies included), into dist/cli-main.js and a few chunks
+// beside it (dist/cli-*.js), started by a small dist/cli.js (bundle/cli.mjs); likewise the sandbox
+// (dist/sandbox/main.js), which the server imports only for `sandbox`/`--sandbox`, by a path esbuild leaves alone,
+// so the plain server never reads it; and HTTP mode's metrics (dist/http/metrics.js, prom-client), loaded the same
+// way. The sandbox's web chat files are copied beside it as they are.
 // Why bundle: on Node 20 most of a cold start is resolving, reading and compiling several hundred ESM and CommonJS
 // files one by one; a single file starts in about half the time (`npm run bench`, cold start → tools/list).
 // Why chunks: what only some commands need (HTTP mode and the hub, doctor, watch) is imported with import() where
@@ -61,7 +61,9 @@ const llhttpBeside = {
 
 // Chunks of an earlier build have other hashes: nothing may ship them.
 for (const file of readdirSync("dist")) if (/^cli-.+\.c?js$/.test(file)) rmSync(`dist/${file}`);
-await bundle("dist/cli.js", { splitting: true, outdir: "dist", chunkNames: "cli-[name]-[hash]" }, [sdkImportsLazily, llhttpBeside]);
+await bundle({ in: "dist/cli.js", out: "cli-main" }, { splitting: true, outdir: "dist", chunkNames: "cli-[name]-[hash]" }, [sdkImportsLazily, llhttpBeside]);
+// The bin enables Node's compile cache before it imports the server: see bundle/cli.mjs.
+cpSync(join(import.meta.dirname, "bundle/cli.mjs"), "dist/cli.js");
 for (const name of LLHTTP) cpSync(`node_modules/undici/lib/llhttp/${name}.js`, `dist/cli-${name}.cjs`);
 for (const { name, real } of LAZY) {
   await build({

@@ -1,11 +1,16 @@
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import * as z3 from "zod/v3";
 import type { zodToJsonSchema as toJsonSchema } from "zod-to-json-schema";
 import { bundleFiles, modulesIn, startFiles } from "../helpers/bundle.js";
 import { CLI } from "../helpers/http-server.js";
+
+const run = promisify(execFile);
+const { version } = JSON.parse(readFileSync(join(dirname(CLI), "../package.json"), "utf8")) as { version: string };
 
 /**
  * The built bundle's shape (scripts/bundle.mjs): what only some commands need sits in chunks that a plain stdio
@@ -48,6 +53,13 @@ describe("the bundle", () => {
       const wasm = createRequire(import.meta.url)(join(dirname(CLI), name)) as Buffer;
       expect(wasm.subarray(0, 4)).toEqual(Buffer.from("\0asm"));
     }
+  });
+
+  it("the bin turns Node's compile cache on before it imports the server, where Node has one (22.1 and later)", async () => {
+    // Node 20 has no module.enableCompileCache: a preload gives it one that says when it is called.
+    const preload = `import module from "node:module"; module.enableCompileCache = () => process.stdout.write("cache on;");`;
+    const { stdout } = await run(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(preload)}`, CLI, "--version"], { env: { PATH: process.env.PATH ?? "" } });
+    expect(stdout).toBe(`cache on;${version}\n`);
   });
 
   it("bundles every module into one file only, so a class shared by chunks is one class (instanceof holds)", () => {

@@ -9,7 +9,7 @@ export function bundleFiles(): string[] {
   return [CLI, ...readdirSync(DIST).filter((name) => /^cli-.+\.c?js$/.test(name)).map((name) => join(DIST, name))];
 }
 
-/** The files a plain start reads: dist/cli.js and the chunks it imports statically, transitively. */
+/** The files a plain start reads: dist/cli.js, the server it imports (dist/cli-main.js) and their static imports. */
 export function startFiles(): string[] {
   const seen = new Set<string>();
   const visit = (file: string) => {
@@ -17,6 +17,7 @@ export function startFiles(): string[] {
     seen.add(file);
     for (const [, name] of readFileSync(file, "utf8").matchAll(/^\s*(?:import|export)\s[^;]*?from\s*"\.\/(cli-[^"]+\.js)"/gm)) visit(join(DIST, name!));
     for (const [, name] of readFileSync(file, "utf8").matchAll(/^import\s*"\.\/(cli-[^"]+\.js)"/gm)) visit(join(DIST, name!));
+    if (file === CLI) visit(join(DIST, "cli-main.js"));
   };
   visit(CLI);
   return [...seen];

@@ -63,7 +63,7 @@ export class InboxPublisher {
       ensurePrivateDir(this.endpoint.dir);
       this.#server = await this.#listen();
       this.log.debug("inbox published for band-mcp-server watch", { path: this.endpoint.path });
-      void sweepStale(this.endpoint);
+      sweepOnce(this.endpoint);
     } catch (error) {
       if (error instanceof EndpointDirError) return this.log.warn(`band-mcp-server watch cannot follow this server: ${describeDirProblem(error)}`);
       if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") return this.log.warn("band-mcp-server watch cannot follow this server", { error: String(error) });
@@ -164,16 +164,41 @@ export function answers(path: string): Promise<boolean> {
 /** A socket this old that nobody answers was left by a process that died (SIGKILL, a crash): removed. */
 const STALE_AFTER_MS = 60_000;
 
+/**
+ * The folders this process has tidied. Once each: a hub publishes every agent's inbox, and a sweep per agent
+ * was quadratic (1,000 agents restarted after a SIGKILL left their 1,000 files: a million stat calls and
+ * connection attempts, and the hub took 30 s instead of 8 to have every agent joined).
+ */
+const swept = new Set<string>();
+
+function sweepOnce(own: Endpoint): void {
+  if (swept.has(own.dir)) return;
+  swept.add(own.dir);
+  void sweepStale(own);
+}
+
 /** Tidies the folder when taking an endpoint, so crashed servers' files do not pile up. */
 async function sweepStale(own: Endpoint): Promise<void> {
   try {
     for (const name of readdirSync(own.dir)) {
       const path = join(own.dir, name);
       if (path === own.path || !/^inbox-[0-9a-f]+\.sock$/.test(name)) continue;
-      if (Date.now() - statSync(path).mtimeMs > STALE_AFTER_MS && !(await answers(path))) unlinkQuietly(path);
+      const mtimeMs = mtimeOf(path);
+      if (mtimeMs === undefined || Date.now() - mtimeMs <= STALE_AFTER_MS || (await answers(path))) continue;
+      // Not if a process took the path meanwhile: its socket file is a new one.
+      if (mtimeOf(path) === mtimeMs) unlinkQuietly(path);
     }
   } catch {
     // Only tidying: a file that vanished meanwhile, or a folder we cannot read, changes nothing.
+  }
+}
+
+/** undefined: the file is gone (another process tidied it first). */
+function mtimeOf(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
   }
 }
 

@@ -8,6 +8,16 @@ const connect = useFakeBand((started) => (fake = started));
 
 const post = (text: string) => fake.postMessage(fake.room.id, { senderId: fake.user.id, content: text, mentions: [fake.agent.id] });
 const wait = async (c: Connected, seconds: number) => (await call(c.client, "band_wait_for_message", { timeout_seconds: seconds })).structured!;
+const mark = (c: Connected, id: string) => call(c.client, "band_mark_processed", { chat_id: fake.room.id, message_id: id });
+
+/** Connected with a 1 s visibility timeout, and one message handed out. */
+async function handedOut(text: string): Promise<{ c: Connected; id: string }> {
+  const c = await connect({ BAND_LIVE: "true", BAND_CLAIM_TIMEOUT_SECONDS: "1" });
+  await untilJoined(c.app);
+  const sent = post(text);
+  expect((await wait(c, 5)).messages).toEqual([expect.objectContaining({ id: sent.id })]);
+  return { c, id: sent.id };
+}
 
 describe("claim timeout", () => {
   it("hands an unsettled message out again after BAND_CLAIM_TIMEOUT_SECONDS, as a redelivery claimed anew", async () => {
@@ -50,29 +60,21 @@ describe("claim timeout", () => {
   });
 
   it("a mark that gets no final answer from Band keeps its message in flight: the model may mark again, or it comes back after the timeout", async () => {
-    const c = await connect({ BAND_LIVE: "true", BAND_CLAIM_TIMEOUT_SECONDS: "1" });
-    await untilJoined(c.app);
-    const sent = post("mark me, if Band lets you");
-    expect((await wait(c, 5)).messages).toEqual([expect.objectContaining({ id: sent.id })]);
+    const { c, id } = await handedOut("mark me, if Band lets you");
     // Every attempt of one mark (the test client retries twice).
     fake.failNext(3, 503, { path: /\/processed$/ });
-    const refused = await call(c.client, "band_mark_processed", { chat_id: fake.room.id, message_id: sent.id });
-    expect(refused.isError).toBe(true);
+    expect((await mark(c, id)).isError).toBe(true);
     expect((await c.app.status()).inbox.in_flight).toBe(1);
-    const back = await wait(c, 5);
-    expect(back.messages).toEqual([expect.objectContaining({ id: sent.id, attempt: 2 })]);
-    expect((await call(c.client, "band_mark_processed", { chat_id: fake.room.id, message_id: sent.id })).isError).toBe(false);
-    expect(fake.delivery(sent.id, fake.agent.id).status).toBe("processed");
+    expect((await wait(c, 5)).messages).toEqual([expect.objectContaining({ id, attempt: 2 })]);
+    expect((await mark(c, id)).isError).toBe(false);
+    expect(fake.delivery(id, fake.agent.id).status).toBe("processed");
     expect((await c.app.status()).inbox.in_flight).toBe(0);
   });
 
   it("a mark Band refuses for good (a 4xx) ends the hand-out, as a successful one does", async () => {
-    const c = await connect({ BAND_LIVE: "true", BAND_CLAIM_TIMEOUT_SECONDS: "1" });
-    await untilJoined(c.app);
-    const sent = post("gone before it is marked");
-    expect((await wait(c, 5)).messages).toEqual([expect.objectContaining({ id: sent.id })]);
+    const { c, id } = await handedOut("gone before it is marked");
     fake.failNext(1, 404, { path: /\/processed$/ });
-    expect((await call(c.client, "band_mark_processed", { chat_id: fake.room.id, message_id: sent.id })).isError).toBe(true);
+    expect((await mark(c, id)).isError).toBe(true);
     expect((await c.app.status()).inbox.in_flight).toBe(0);
     expect((await wait(c, 1.5)).messages).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { validateMessage, recipientsOf } from "./mentions.js";
 import { pageSlice, readPage } from "./pagination.js";
 import { bodyObject, created, noContent, ok, pathUuid, queryEnum, wrapped, type Ctx, type Router } from "./router.js";
 import { agentWorkRoutes } from "./routes-agent-work.js";
-import { messagePage, participantRequest, removableParticipant, roomOf, seqSlice, validTaskId, validTitle } from "./routes-shared.js";
+import { messagePage, participantRequest, removeParticipant, roomOf, seqSlice, validTaskId, validTitle } from "./routes-shared.js";
 import * as shape from "./shapes.js";
 import type { ActorRecord, AttemptRecord, MessageRecord, QueueFilter } from "./store.js";
 
@@ -255,9 +255,5 @@ function participantRoutes(router: Router): void {
       return created(shape.participant(target, ctx.store.addParticipant(room.id, target.id, role)));
     })
 
-    .on("DELETE", `${A}/chats/{chat_id}/participants/{id}`, (ctx) => {
-      const room = roomOf(ctx);
-      const target = removableParticipant(ctx, room);
-      return ok(shape.participant(target, ctx.store.removeParticipant(room.id, target.id)));
-    });
+    .on("DELETE", `${A}/chats/{chat_id}/participants/{id}`, removeParticipant);
 }

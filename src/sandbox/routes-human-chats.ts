@@ -4,7 +4,7 @@ import { recipientsOf, validateMessage } from "./mentions.js";
 import { cursorMetadata, pageSlice, readPagination } from "./pagination.js";
 import { firstAfter } from "./queues.js";
 import { created, ok, queryEnum, wrapped, type Ctx, type Reply, type Router } from "./router.js";
-import { compare, DEPRECATED_PAGING, listReply, participantRequest, removableParticipant, roomOf, validTaskId, validTitle } from "./routes-shared.js";
+import { compare, DEPRECATED_PAGING, listReply, participantRequest, removeParticipant, roomOf, validTaskId, validTitle } from "./routes-shared.js";
 import * as shape from "./shapes.js";
 import type { MessageRecord, RoomRecord } from "./store.js";
 
@@ -102,9 +102,5 @@ export function humanChatRoutes(router: Router): void {
       return created(shape.participant(target, ctx.store.addParticipant(room.id, target.id, newRole)));
     })
 
-    .on("DELETE", `${M}/chats/{chat_id}/participants/{id}`, (ctx) => {
-      const room = roomOf(ctx);
-      const target = removableParticipant(ctx, room);
-      return ok(shape.participant(target, ctx.store.removeParticipant(room.id, target.id)));
-    });
+    .on("DELETE", `${M}/chats/{chat_id}/participants/{id}`, removeParticipant);
 }

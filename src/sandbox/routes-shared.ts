@@ -2,9 +2,9 @@
 import { forbidden, invalid, notFound } from "./errors.js";
 import { isUuid } from "./ids.js";
 import { cursorMetadata, pageMetadata, paginate, readPagination } from "./pagination.js";
-import { pathUuid, type Ctx, type Reply } from "./router.js";
+import { ok, pathUuid, type Ctx, type Reply } from "./router.js";
 import { firstAfter } from "./queues.js";
-import { chatMessage } from "./shapes.js";
+import { chatMessage, participant as participantShape } from "./shapes.js";
 import type { ActorRecord, MessageRecord, Role, RoomRecord } from "./store.js";
 
 export const ROLES: readonly Role[] = ["owner", "admin", "member"];
@@ -52,8 +52,15 @@ export function participantRequest(ctx: Ctx, room: RoomRecord, participant: Reco
   return { target, role: role as Role };
 }
 
+/** DELETE …/chats/{chat_id}/participants/{id}, the same for agents and people. */
+export function removeParticipant(ctx: Ctx): Reply {
+  const room = roomOf(ctx);
+  const target = removableParticipant(ctx, room);
+  return ok(participantShape(target, ctx.store.removeParticipant(room.id, target.id)));
+}
+
 /** Removal needs an owner or admin, and a room never loses its last owner. */
-export function removableParticipant(ctx: Ctx, room: RoomRecord): ActorRecord {
+function removableParticipant(ctx: Ctx, room: RoomRecord): ActorRecord {
   const role = room.participants.get(ctx.actor.id)?.role;
   if (role !== "owner" && role !== "admin") throw forbidden("Not authorized to remove participants");
   const targetId = pathUuid(ctx, "id");

@@ -1,15 +1,17 @@
-// Bundles dist/cli.js, and everything it imports (dependencies included), into dist/cli-main.js and a few chunks
-// beside it (dist/cli-*.js), started by a small dist/cli.js (bundle/cli.mjs); likewise the sandbox
-// (dist/sandbox/main.js), which the server imports only for `sandbox`/`--sandbox`, by a path esbuild leaves alone,
+// `npm run build`: bundles the server (src/cli.ts), and everything it imports (dependencies included), straight
+// from the TypeScript sources into dist/cli-main.js and a few chunks beside it (dist/cli-*.js), started by a small
+// dist/cli.js (bundle/cli.mjs); likewise the sandbox (dist/sandbox/main.js), which the server imports only for `sandbox`/`--sandbox`, by a path esbuild leaves alone,
 // so the plain server never reads it; and HTTP mode's metrics (dist/http/metrics.js, prom-client), loaded the same
 // way. The sandbox's web chat files are copied beside it as they are.
 // Why bundle: on Node 20 most of a cold start is resolving, reading and compiling several hundred ESM and CommonJS
 // files one by one; a single file starts in about half the time (`npm run bench`, cold start → tools/list).
+// Types are checked by `npm run typecheck` (tsc over src, tests and scripts), not here: esbuild only strips them,
+// in about a second, where tsc's emit took 10–20 s of every build and its output went unused but for this.
 // Why chunks: what only some commands need (HTTP mode and the hub, doctor, watch) is imported with import() where
 // the command is chosen, so the stdio server never reads or compiles it. Every module lands in exactly one file,
 // so a class shared by two chunks (ConfigError, BandApiError) is one class and instanceof holds. The chunks sit
 // beside cli.js, not in a folder, because modules find files relative to themselves (../package.json, ./cli.js).
-import { cpSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { build } from "esbuild";
 
@@ -59,9 +61,9 @@ const llhttpBeside = {
   },
 };
 
-// Chunks of an earlier build have other hashes: nothing may ship them.
-for (const file of readdirSync("dist")) if (/^cli-.+\.c?js$/.test(file)) rmSync(`dist/${file}`);
-await bundle({ in: "dist/cli.js", out: "cli-main" }, { splitting: true, outdir: "dist", chunkNames: "cli-[name]-[hash]" }, [sdkImportsLazily, llhttpBeside]);
+// Files of an earlier build (chunks with other hashes) must not ship.
+rmSync("dist", { recursive: true, force: true });
+await bundle({ in: "src/cli.ts", out: "cli-main" }, { splitting: true, outdir: "dist", chunkNames: "cli-[name]-[hash]" }, [sdkImportsLazily, llhttpBeside]);
 // The bin enables Node's compile cache before it imports the server: see bundle/cli.mjs.
 cpSync(join(import.meta.dirname, "bundle/cli.mjs"), "dist/cli.js");
 for (const name of LLHTTP) cpSync(`node_modules/undici/lib/llhttp/${name}.js`, `dist/cli-${name}.cjs`);
@@ -77,7 +79,7 @@ for (const { name, real } of LAZY) {
     logLevel: "warning",
   });
 }
-for (const entry of ["dist/sandbox/main.js", "dist/http/metrics.js"]) await bundle(entry, { outfile: entry });
+for (const entry of ["sandbox/main", "http/metrics"]) await bundle(`src/${entry}.ts`, { outfile: `dist/${entry}.js` });
 cpSync("src/sandbox/web", "dist/sandbox/web", { recursive: true });
 
 async function bundle(entry, output, plugins = []) {

@@ -19,9 +19,9 @@ const { version } = JSON.parse(readFileSync(join(dirname(CLI), "../package.json"
 describe("the bundle", () => {
   it("a stdio start reads none of HTTP mode, the hub, doctor, watch's command, ajv, zod 3 or undici's WebAssembly", () => {
     const started = new Set(startFiles().flatMap((file) => [...modulesIn(file)]));
-    expect(started).toContain("dist/mcp/stdio.js");
-    expect(started).toContain("dist/config.js");
-    const lazy = ["dist/http/server.js", "dist/hub/registry.js", "dist/doctor.js", "dist/watch/command.js", "dist/telemetry/otel.js"];
+    expect(started).toContain("src/mcp/stdio.ts");
+    expect(started).toContain("src/config.ts");
+    const lazy = ["src/http/server.ts", "src/hub/registry.ts", "src/doctor.ts", "src/watch/command.ts", "src/telemetry/otel.ts"];
     expect(lazy.filter((path) => started.has(path))).toEqual([]);
     expect([...started].filter((path) => /^node_modules\/(jose|hono|@hono|ajv|ajv-formats|zod\/v3|zod-to-json-schema|undici\/lib\/llhttp\/llhttp)/.test(path))).toEqual([]);
     expect(started).toContain("node_modules/zod/v4/classic/schemas.js");
@@ -66,6 +66,6 @@ describe("the bundle", () => {
     const where = new Map<string, string[]>();
     for (const file of bundleFiles()) for (const path of modulesIn(file)) where.set(path, [...(where.get(path) ?? []), basename(file)]);
     expect([...where].filter(([, files]) => files.length > 1)).toEqual([]);
-    expect(where.get("dist/config.js")).toHaveLength(1);
+    expect(where.get("src/config.ts")).toHaveLength(1);
   });
 });

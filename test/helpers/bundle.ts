@@ -23,7 +23,7 @@ export function startFiles(): string[] {
   return [...seen];
 }
 
-/** The modules bundled into a file, as esbuild names them in its comments (`// dist/config.js`, `// node_modules/…`). */
+/** The modules bundled into a file, as esbuild names them in its comments (`// src/config.ts`, `// node_modules/…`). */
 export function modulesIn(file: string): Set<string> {
-  return new Set([...readFileSync(file, "utf8").matchAll(/^\/\/ ((?:dist|node_modules)\/\S+)$/gm)].map(([, path]) => path!));
+  return new Set([...readFileSync(file, "utf8").matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)].map(([, path]) => path!));
 }

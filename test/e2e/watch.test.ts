@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -121,6 +121,24 @@ describe("band-mcp-server watch", () => {
     expect(lines(watch)[1]).toContain("to the standby");
     await stop(standby);
   }, 40_000);
+
+  // Other users must not read the inbox: the endpoint's folder is private (0700). Only root can act as another
+  // user, so elsewhere this is skipped.
+  it.runIf(process.getuid?.() === 0)("keeps its endpoint from other users: they can neither list the folder nor connect to the socket", async () => {
+    chmodSync(runtime, 0o755); // as an open parent would be: only the server's own folder stands in the way
+    const running = server();
+    const folder = join(runtime, "band-mcp-server");
+    await waitFor(() => existsSync(folder) && readdirSync(folder).length === 1, "the endpoint published");
+    const socket = join(folder, readdirSync(folder)[0]!);
+    const probe = `const net = require("net"), fs = require("fs");
+      const listed = (() => { try { fs.readdirSync(${JSON.stringify(folder)}); return "listed"; } catch (e) { return e.code; } })();
+      net.connect(${JSON.stringify(socket)}).on("connect", () => { console.log(listed, "connected"); process.exit(); }).on("error", (e) => console.log(listed, e.code));`;
+    const asNobody = spawnSync(process.execPath, ["-e", probe], { uid: 65534, gid: 65534, encoding: "utf8" });
+    expect(asNobody.stdout.trim()).toBe("EACCES EACCES");
+    const asOwner = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" });
+    expect(asOwner.stdout.trim()).toBe("listed connected");
+    await stop(running);
+  });
 
   it("refuses flags it does not take, with its usage", async () => {
     const bad = start(["watch", "--agnet", "ops", "--agent"], {});

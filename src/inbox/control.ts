@@ -3,6 +3,7 @@ import type { BandEvent } from "../realtime/events.js";
 import { RecentIds } from "../recent-ids.js";
 import { STATUS, type CoreEvents } from "./events.js";
 import type { Inbox } from "./inbox.js";
+import type { Stopped } from "./live.js";
 import type { LoopGuard } from "./loop-guard.js";
 
 type ControlEvent = Extract<BandEvent, { type: "agent_control" }>;
@@ -19,9 +20,10 @@ const SEEN_LIMIT = 1_000;
  */
 export class Control {
   readonly #seen = new RecentIds(SEEN_LIMIT);
-  /** Why the whole agent is stopped, when it is. */
-  #agentStopped: string | undefined;
-  readonly #roomsStopped = new Map<string, string>();
+  /** Whether the whole agent is stopped, with Band's reason when it gave one. */
+  #agentStopped: { reason?: string } | undefined;
+  /** Stopped rooms, each with Band's reason (or undefined). */
+  readonly #roomsStopped = new Map<string, string | undefined>();
 
   constructor(
     private readonly inbox: Inbox,
@@ -38,11 +40,10 @@ export class Control {
     if (event.correlationId !== undefined && !this.#seen.add(event.correlationId)) return;
     const where = event.roomId === undefined ? "agent" : `chat ${event.roomId}`;
     this.log.info(`Band agent.control ${event.mode} for ${where}${event.reason ? ` (${event.reason})` : ""}`);
-    const why = event.reason ? `: ${event.reason}` : "";
     switch (event.mode) {
       case "stop":
-        if (event.roomId === undefined) this.#agentStopped = why;
-        else this.#roomsStopped.set(event.roomId, why);
+        if (event.roomId === undefined) this.#agentStopped = event.reason ? { reason: event.reason } : {};
+        else this.#roomsStopped.set(event.roomId, event.reason);
         this.inbox.hold(event.roomId);
         break;
       case "play":
@@ -62,12 +63,11 @@ export class Control {
     this.events.emit(STATUS);
   }
 
-  /** For band_status.detail: what Band has stopped, if anything. */
-  detail(): string | undefined {
-    const parts: string[] = [];
-    if (this.#agentStopped !== undefined) parts.push(`delivery paused by Band (agent.control stop${this.#agentStopped}) until it says play`);
-    for (const [id, why] of this.#roomsStopped) parts.push(`delivery in chat ${id} paused by Band (agent.control stop${why})`);
-    return parts.length ? parts.join("; ") : undefined;
+  /** What Band has stopped, if anything. */
+  stopped(): Stopped | undefined {
+    if (this.#agentStopped === undefined && this.#roomsStopped.size === 0) return undefined;
+    const chats = [...this.#roomsStopped].map(([chat_id, reason]) => ({ chat_id, ...(reason ? { reason } : {}) }));
+    return { ...(this.#agentStopped ? { agent: this.#agentStopped } : {}), chats };
   }
 
   /** Forgets a room that is gone. */

@@ -30,6 +30,20 @@ export interface LoopHold {
   held: number;
 }
 
+/** What Band's agent.control has stopped, as facts for band_status: the whole agent and/or single chats, each with
+ *  Band's reason when it gave one. */
+export interface Stopped {
+  agent?: { reason?: string };
+  chats: { chat_id: string; reason?: string }[];
+}
+
+/** A chat whose backlog could not be read, as facts for band_status: what failed, and when the next try comes. */
+export interface DrainFailure {
+  chat_id: string;
+  error: string;
+  retry_in_seconds: number;
+}
+
 export type ConnectionState = "connected" | "connecting" | "disconnected" | "conflict" | "unauthorized" | "disabled";
 
 /** Why the agent cannot use Band, as facts: band_status, the first-contact line and the hub word them. */
@@ -52,6 +66,12 @@ export interface StatusReport {
   loop_guard?: LoopHold[];
   /** Band rejected the key or cannot be reached (facts; `detail` carries any other reason as text). */
   problem?: LinkProblem;
+  /** Delivery Band has stopped (agent.control), when it has. */
+  stopped?: Stopped;
+  /** Chats whose backlog drain failed and is being retried. */
+  drain_failures?: DrainFailure[];
+  /** Claims that never landed at Band since the start (each was logged). */
+  claim_failures?: number;
   /** Why the connection is not usable, when it is not. */
   detail?: string;
 }

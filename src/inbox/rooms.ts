@@ -8,6 +8,7 @@ import { UnknownChatError } from "./errors.js";
 import { ROOMS_CHANGED, STATUS, type CoreEvents } from "./events.js";
 import type { Inbox } from "./inbox.js";
 import type { BandLink } from "./link.js";
+import type { DrainFailure } from "./live.js";
 import type { LoopGuard } from "./loop-guard.js";
 import { fetchBacklog, isForAgent, toInboxMessage } from "./sync.js";
 
@@ -26,8 +27,8 @@ interface Room {
   draining: boolean;
   drainAgain: boolean;
   failures: number;
-  /** Why the last drain failed, for band_status.detail. */
-  problem?: string;
+  /** Why the last drain failed and when it is tried again, for band_status. */
+  failure?: { error: string; retry_in_seconds: number };
   retry?: NodeJS.Timeout;
 }
 
@@ -96,9 +97,9 @@ export class Rooms {
     return [...this.#rooms.keys()];
   }
 
-  /** Why drains fail, one line per failing room. */
-  problems(): string[] {
-    return [...this.#rooms.values()].flatMap((r) => (r.problem ? [r.problem] : []));
+  /** The rooms whose drain failed, with why. */
+  drainFailures(): DrainFailure[] {
+    return [...this.#rooms.values()].flatMap((r) => (r.failure ? [{ chat_id: r.id, ...r.failure }] : []));
   }
 
   add(id: string, title?: string): void {
@@ -234,8 +235,8 @@ export class Rooms {
         this.#enqueue(room, [...merged.values()].sort(byCreation));
         // Stopped for want of room: Band has more, so the room is in a gap even if the last offer fit exactly.
         if (!backlog.complete) this.#markGap(room);
-        if (room.problem || room.failures) {
-          room.problem = undefined;
+        if (room.failure || room.failures) {
+          room.failure = undefined;
           room.failures = 0;
           this.options.events.emit(STATUS);
         }
@@ -259,9 +260,8 @@ export class Rooms {
     room.state = "failed";
     room.failures++;
     const delay = backoff(room.failures, this.options.retry.baseMs, this.options.retry.maxMs);
-    const why = error instanceof Error ? error.message : String(error);
-    room.problem = `backlog drain of chat ${room.id} failed (${why}); retrying in ${Math.ceil(delay / 1000)} s`;
-    this.options.log.warn(room.problem);
+    room.failure = { error: error instanceof Error ? error.message : String(error), retry_in_seconds: Math.ceil(delay / 1000) };
+    this.options.log.warn(`backlog drain of chat ${room.id} failed (${room.failure.error}); retrying in ${room.failure.retry_in_seconds} s`);
     this.options.events.emit(STATUS);
     room.retry = setTimeout(() => {
       room.state = "syncing";

@@ -132,10 +132,10 @@ export class LiveService {
 
   status(): StatusReport {
     const { connection } = this.#link;
-    const claims = this.#claims.failures ? `${this.#claims.failures} claim(s) failed at Band and were logged` : undefined;
-    const detail = [this.#link.detail, this.#control.detail(), ...this.#rooms.problems(), claims].filter(Boolean).join("; ");
     const inbox = this.#inbox;
     const loopHolds = this.#loopGuard.holds();
+    const stopped = this.#control.stopped();
+    const drainFailures = this.#rooms.drainFailures();
     return {
       ok: connection === "connected",
       agent: this.#link.agent,
@@ -148,7 +148,10 @@ export class LiveService {
       ...(this.#link.standby ? { standby: this.#link.standby } : {}),
       ...(loopHolds.length > 0 ? { loop_guard: loopHolds } : {}),
       ...(this.#link.problem ? { problem: this.#link.problem } : {}),
-      ...(detail ? { detail } : {}),
+      ...(stopped ? { stopped } : {}),
+      ...(drainFailures.length > 0 ? { drain_failures: drainFailures } : {}),
+      ...(this.#claims.failures > 0 ? { claim_failures: this.#claims.failures } : {}),
+      ...(this.#link.detail ? { detail: this.#link.detail } : {}),
     };
   }
 

@@ -1,5 +1,6 @@
 /** Band's control events: agent.control (stop / play / interrupt), a retryable supersede, message_updated. */
 import { describe, expect, it } from "vitest";
+import { describeStatus } from "../../src/tools/inbox/status-words.js";
 import type { FakeBand } from "../fake-band/index.js";
 import { call, untilJoined, useFakeBand, waitFor, type Connected } from "../helpers/harness.js";
 
@@ -21,7 +22,7 @@ describe("agent.control", () => {
   it("stop holds delivery (nothing handed out or claimed, status says why); play resumes in order", async () => {
     const c = await live();
     control({ mode: "stop", reason: "owner paused", correlation_id: "s1" });
-    await waitFor(async () => /paused by Band.*owner paused/.test((await c.app.status()).detail ?? ""), "paused in status");
+    await waitFor(async () => /paused by Band.*owner paused/.test(describeStatus(await c.app.status()).detail ?? ""), "paused in status");
     const held = [post("held 1"), post("held 2")];
     const empty = await call(c.client, "band_wait_for_message", { timeout_seconds: 0.3 });
     expect(empty.structured).toMatchObject({ messages: [], timed_out: true, pending: 2 });
@@ -29,7 +30,7 @@ describe("agent.control", () => {
     control({ mode: "play", correlation_id: "p1" });
     const resumed = await call(c.client, "band_wait_for_message", { timeout_seconds: 5 });
     expect(ids(resumed)).toEqual(held.map((m) => m.id));
-    expect((await c.app.status()).detail ?? "").not.toMatch(/paused/);
+    expect(describeStatus(await c.app.status()).detail ?? "").not.toMatch(/paused/);
   });
 
   it("a room-scoped stop holds only that room", async () => {
@@ -37,7 +38,7 @@ describe("agent.control", () => {
     const other = fake.createRoom({ title: "Other", ownerId: fake.user.id, memberIds: [fake.agent.id] });
     await waitFor(async () => (await c.app.status()).chats_joined >= 2, "joined the other room");
     control({ mode: "stop", scope: "room", room_id: fake.room.id });
-    await waitFor(async () => /chat .* paused/.test((await c.app.status()).detail ?? ""), "room paused in status");
+    await waitFor(async () => /chat .* paused/.test(describeStatus(await c.app.status()).detail ?? ""), "room paused in status");
     post("held here");
     const free = post("free there", other.id);
     const got = await call(c.client, "band_wait_for_message", { timeout_seconds: 5 });
@@ -50,12 +51,12 @@ describe("agent.control", () => {
     await waitFor(async () => (await c.app.status()).chats_joined >= 2, "joined the other room");
     // The Python SDK's own test payload: a stop for one room, sent with scope "agent".
     control({ mode: "stop", scope: "agent", room_id: fake.room.id, correlation_id: "c-1" });
-    await waitFor(async () => /chat .* paused/.test((await c.app.status()).detail ?? ""), "room paused in status");
+    await waitFor(async () => /chat .* paused/.test(describeStatus(await c.app.status()).detail ?? ""), "room paused in status");
     const held = post("held here");
     const free = post("free there", other.id);
     const got = await call(c.client, "band_wait_for_message", { timeout_seconds: 5 });
     expect(ids(got)).toEqual([free.id]);
-    expect((await c.app.status()).detail).not.toMatch(/delivery paused by Band/);
+    expect(describeStatus(await c.app.status()).detail).not.toMatch(/delivery paused by Band/);
     control({ mode: "play", scope: "agent", room_id: fake.room.id, correlation_id: "c-2" });
     expect(ids(await call(c.client, "band_wait_for_message", { timeout_seconds: 5 }))).toEqual([held.id]);
   });

@@ -2,6 +2,7 @@
  * Ways a message went astray seen from outside (issue 8), each pinned down by a test that failed before the fix.
  */
 import { describe, expect, it } from "vitest";
+import { describeStatus } from "../../src/tools/inbox/status-words.js";
 import type { FakeBand } from "../fake-band/index.js";
 import { FAST_RETRY, call, useFakeBand, waitFor, type Connected } from "../helpers/harness.js";
 
@@ -68,7 +69,7 @@ describe("delivery gaps", () => {
     const sent = post(fake.room.id, "claim me");
     const waited = await call(c.client, "band_wait_for_message", { timeout_seconds: 5 });
     expect(waited.structured!.messages.map((m: { id: string }) => m.id)).toEqual([sent.id]);
-    await waitFor(async () => (await c.app.status()).detail?.includes("claim") === true, "claim failure reported");
+    await waitFor(async () => describeStatus(await c.app.status()).detail?.includes("claim") === true, "claim failure reported");
     const claims = fake.requests.filter((r) => r.path.endsWith(`${sent.id}/processing`));
     expect(claims.length).toBe(FAST_RETRY.maxRetries + 1);
   });
@@ -84,7 +85,7 @@ describe("delivery gaps", () => {
     });
     const sent = post(fake.room.id, "behind a bad cursor");
     const c = await live();
-    await waitFor(async () => /cursor/.test((await c.app.status()).detail ?? ""), "the repeated cursor is reported");
+    await waitFor(async () => /cursor/.test(describeStatus(await c.app.status()).detail ?? ""), "the repeated cursor is reported");
     const before = fake.requests.filter((r) => listing.test(r.path)).length;
     await new Promise((r) => setTimeout(r, 300));
     const during = fake.requests.filter((r) => listing.test(r.path)).length - before;
@@ -92,7 +93,7 @@ describe("delivery gaps", () => {
     loop.stop();
     const waited = await call(c.client, "band_wait_for_message", { timeout_seconds: 10 });
     expect(waited.structured!.messages.map((m: { id: string }) => m.id)).toEqual([sent.id]);
-    await waitFor(async () => !/cursor/.test((await c.app.status()).detail ?? ""), "the report clears once a walk succeeds");
+    await waitFor(async () => !/cursor/.test(describeStatus(await c.app.status()).detail ?? ""), "the report clears once a walk succeeds");
   });
 
   it("a backlog page Band refuses mid-walk is retried, not taken for the whole backlog (head message only)", async () => {

@@ -1,5 +1,6 @@
 /** Regressions found by the fault-injection suite (test/fault), each pinned down to its smallest case. */
 import { describe, expect, it } from "vitest";
+import { describeStatus } from "../../src/tools/inbox/status-words.js";
 import type { FakeBand } from "../fake-band/index.js";
 import { call, useFakeBand, waitFor, type Connected } from "../helpers/harness.js";
 
@@ -20,7 +21,7 @@ describe("inbox under Band faults", () => {
     const sent = fake.postMessage(fake.room.id, { senderId: fake.user.id, content: "claim me", mentions: [fake.agent.id] });
     const waited = await call(c.client, "band_wait_for_message", { timeout_seconds: 5 });
     expect(waited.structured!.messages.map((m: { id: string }) => m.id)).toEqual([sent.id]);
-    await waitFor(async () => (await c.app.status()).detail?.includes("claim(s) failed") === true, "claim failure reported");
+    await waitFor(async () => describeStatus(await c.app.status()).detail?.includes("claim(s) failed") === true, "claim failure reported");
     // ...and the first try of the mark fails in a way that is retried: the retry must not read Band's 422
     // ("no open attempt") as "the first try landed".
     fake.failNext(1, 503, { path: /\/processed$/ });

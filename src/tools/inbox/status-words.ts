@@ -1,4 +1,4 @@
-import type { LinkProblem, LoopHold, StatusReport } from "../../inbox/live.js";
+import type { DrainFailure, LinkProblem, LoopHold, StatusReport, Stopped } from "../../inbox/live.js";
 import type { StandbyState } from "../../inbox/standby.js";
 
 /** A standby in words, for band_status.detail and inbox tool errors. */
@@ -18,11 +18,25 @@ export function describeProblem(problem: LinkProblem): string {
   return `cannot reach Band yet: ${problem.error}`;
 }
 
-/** The status a model (or the operator's log) reads: the facts, with what they mean in `detail`. */
-export function describeStatus({ problem, ...report }: StatusReport): Omit<StatusReport, "problem"> {
+/** What Band's agent.control has stopped, in words: one phrase for the agent, one per chat. */
+function describeStopped({ agent, chats }: Stopped): string[] {
+  const why = (reason?: string) => (reason ? `: ${reason}` : "");
+  return [
+    ...(agent ? [`delivery paused by Band (agent.control stop${why(agent.reason)}) until it says play`] : []),
+    ...chats.map(({ chat_id, reason }) => `delivery in chat ${chat_id} paused by Band (agent.control stop${why(reason)})`),
+  ];
+}
+
+const describeDrainFailure = ({ chat_id, error, retry_in_seconds }: DrainFailure) => `backlog drain of chat ${chat_id} failed (${error}); retrying in ${retry_in_seconds} s`;
+
+/** The status a model (or the operator's log) reads: the facts it can act on, with what they mean in `detail`. */
+export function describeStatus({ problem, stopped, drain_failures, claim_failures, ...report }: StatusReport): Omit<StatusReport, "problem" | "stopped" | "drain_failures" | "claim_failures"> {
   const words = [
     problem ? describeProblem(problem) : undefined,
     report.detail,
+    ...(stopped ? describeStopped(stopped) : []),
+    ...(drain_failures ?? []).map(describeDrainFailure),
+    claim_failures ? `${claim_failures} claim(s) failed at Band and were logged` : undefined,
     report.standby ? describeStandby(report.standby) : undefined,
     ...(report.loop_guard ?? []).map(describeLoopHold),
   ].filter(Boolean);

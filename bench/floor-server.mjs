@@ -3,12 +3,9 @@
 // none of its code. It answers the three tools the throughput scenario calls, claims each message handed out
 // (POST …/processing) and acknowledges it when marked (POST …/processed), as Band requires; it has no inbox
 // bounds, dedupe, backlog, resync, control, rendering, logging or error handling, so it is a measuring stick,
-// never a server to run:
-//
-//   BENCH_CLI=bench/floor-server.mjs node --import tsx bench/run.ts throughput
-//
-// Its CPU per message, beside the fake Band's in the same run, is what the stack itself costs: the server can
-// get down to it, not below it.
+// never a server to run. `npm run bench` runs it as the "floor throughput" scenario (`npm run bench -- floor`):
+// its CPU per message, beside the fake Band's in the same run, is what the stack itself costs; the server can get
+// down to it, not below it.
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { Socket } from "phoenix";

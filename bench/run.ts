@@ -18,7 +18,7 @@ import { coldStarts } from "./scenarios/coldstart.js";
 import { hubAtScale, hubVersusProcesses } from "./scenarios/hub.js";
 import { latency } from "./scenarios/latency.js";
 import { scale } from "./scenarios/scale.js";
-import { throughput } from "./scenarios/throughput.js";
+import { throughput, throughputFloor } from "./scenarios/throughput.js";
 import { toolList } from "./scenarios/toollist.js";
 
 const RESULTS = join(import.meta.dirname, "results.json");
@@ -29,6 +29,7 @@ const scenarios: [string, () => Promise<Figure[]>][] = [
   ["latency", () => latency(500)],
   ["channel latency", () => channelLatency(500)],
   ["throughput", () => throughput(20_000, 20, Number(process.env.BENCH_RUNS ?? 3))],
+  ["floor throughput", () => throughputFloor(20_000, 20, Number(process.env.BENCH_RUNS ?? 3))],
   ["backlog drain", () => backlog(10_000, 100)],
   ["scale", () => scale(1_000)],
   ["hub", () => hubVersusProcesses(50, 20, 200, 50)],

@@ -20,6 +20,8 @@ export interface Spawned {
 export interface SpawnOptions {
   command?: string;
   args?: string[];
+  /** The server script to start with Node's flags (default: CLI); ignored when `args` is given. */
+  cli?: string;
   env?: Record<string, string>;
 }
 
@@ -32,7 +34,7 @@ export const nodeFlags = (): string[] => process.env.BENCH_NODE_FLAGS?.split(" "
 export async function spawnServer(options: SpawnOptions = {}): Promise<Spawned> {
   const transport = new StdioClientTransport({
     command: options.command ?? process.execPath,
-    args: options.args ?? [...profileFlags(), ...nodeFlags(), CLI],
+    args: options.args ?? [...profileFlags(), ...nodeFlags(), options.cli ?? CLI],
     env: { PATH: process.env.PATH ?? "", ...options.env },
     stderr: "pipe",
   });

@@ -10,16 +10,16 @@ export interface Session {
 }
 
 /**
- * A fresh fake Band (prepared by `setup` before the server exists) and a fresh server process against it;
- * both are gone when `body` ends, whatever happens.
+ * A fresh fake Band (prepared by `setup` before the server exists) and a fresh server process against it (`cli`,
+ * else the build under test); both are gone when `body` ends, whatever happens.
  */
-export async function withSession<T>(options: { env?: Record<string, string>; setup?: (fake: FakeBandProcess) => Promise<void> }, body: (session: Session) => Promise<T>): Promise<T> {
+export async function withSession<T>(options: { env?: Record<string, string>; setup?: (fake: FakeBandProcess) => Promise<void>; cli?: string }, body: (session: Session) => Promise<T>): Promise<T> {
   const fake = await FakeBandProcess.start();
   let server: Spawned | undefined;
   try {
     await options.setup?.(fake);
     const spawnedAt = now();
-    server = await spawnServer({ env: bandEnv(fake.world, options.env) });
+    server = await spawnServer({ env: bandEnv(fake.world, options.env), ...(options.cli ? { cli: options.cli } : {}) });
     return await body({ fake, server, spawnedAt });
   } catch (error) {
     if (server) process.stderr.write(`server stderr (tail):\n${server.stderrTail()}\n`);

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { errors as joseErrors, jwtVerify } from "jose";
 import type { Config } from "../config.js";
-import { bearerToken, sameSecret } from "./security.js";
+import { bearerToken, sameDigest, tokenDigest } from "./security.js";
 
 /** Who a request may act as: every agent, or the labels listed. */
 export type Grant = { ok: true; agents: "all" | ReadonlySet<string> } | { ok: false; message: string };
@@ -16,9 +16,14 @@ const HOW = 'send "Authorization: Bearer <token>"';
 export class HubAuth {
   readonly #http: Config["http"];
   readonly #jwtKey: Uint8Array | undefined;
+  // Secrets hashed once here: a request hashes only its own token, however many agents have one.
+  readonly #token: Buffer | undefined;
+  readonly #agentTokens: (readonly [label: string, digest: Buffer])[];
 
   constructor(http: Config["http"]) {
     this.#http = http;
+    this.#token = http.token ? tokenDigest(http.token.reveal()) : undefined;
+    this.#agentTokens = [...http.agentTokens].map(([label, secret]) => [label, tokenDigest(secret.reveal())] as const);
     this.#jwtKey = http.jwtSecret ? new TextEncoder().encode(http.jwtSecret.reveal()) : undefined;
   }
 
@@ -31,8 +36,9 @@ export class HubAuth {
     if (!this.required) return { ok: true, agents: "all" };
     const token = bearerToken(req);
     if (token === undefined) return { ok: false, message: `Unauthorized: ${HOW} with ${this.#accepted()}.` };
-    if (this.#http.token && sameSecret(token, this.#http.token)) return { ok: true, agents: "all" };
-    for (const [label, secret] of this.#http.agentTokens) if (sameSecret(token, secret)) return { ok: true, agents: new Set([label]) };
+    const presented = tokenDigest(token);
+    if (this.#token && sameDigest(presented, this.#token)) return { ok: true, agents: "all" };
+    for (const [label, digest] of this.#agentTokens) if (sameDigest(presented, digest)) return { ok: true, agents: new Set([label]) };
     if (this.#jwtKey && token.split(".").length === 3) return this.#verifyJwt(token);
     return { ok: false, message: `Unauthorized: the bearer token is not valid here; ${HOW} with ${this.#accepted()}.` };
   }

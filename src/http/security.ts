@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { ConfigError, type Secret } from "../config.js";
+import { ConfigError } from "../config.js";
 import { isLoopbackHost } from "../loopback.js";
 
 export { isLoopbackHost, rebindingProblem } from "../loopback.js";
@@ -20,10 +20,14 @@ export function bearerToken(req: IncomingMessage): string | undefined {
 }
 
 /**
- * Whether a presented token is the secret. Both sides are hashed first so the comparison runs on equal-length
- * buffers in constant time, without revealing the secret's length either.
+ * A token as secrets are compared: its SHA-256 digest, so the comparison runs on equal-length buffers in constant
+ * time, without revealing the secret's length either.
  */
-export function sameSecret(presented: string, secret: Secret): boolean {
-  const digest = (text: string) => createHash("sha256").update(text, "utf8").digest();
-  return timingSafeEqual(digest(presented), digest(secret.reveal()));
+export function tokenDigest(token: string): Buffer {
+  return createHash("sha256").update(token, "utf8").digest();
+}
+
+/** Whether a presented token's digest is a secret's (both from tokenDigest), compared in constant time. */
+export function sameDigest(presented: Buffer, secret: Buffer): boolean {
+  return timingSafeEqual(presented, secret);
 }

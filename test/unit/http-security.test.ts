@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { ConfigError, Secret } from "../../src/config.js";
-import { assertSafeExposure, bearerToken, isLoopbackHost, rebindingProblem, sameSecret } from "../../src/http/security.js";
+import { assertSafeExposure, bearerToken, isLoopbackHost, rebindingProblem, sameDigest, tokenDigest } from "../../src/http/security.js";
 
 const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 
@@ -23,7 +23,7 @@ describe("HTTP mode security", () => {
     // As HubAuth checks a global or per-agent token.
     const hasBearerToken = (request: IncomingMessage, secret: Secret) => {
       const presented = bearerToken(request);
-      return presented !== undefined && sameSecret(presented, secret);
+      return presented !== undefined && sameDigest(tokenDigest(presented), tokenDigest(secret.reveal()));
     };
     expect(hasBearerToken(req({ authorization: "Bearer s3cret-token" }), token)).toBe(true);
     expect(hasBearerToken(req({ authorization: "bearer s3cret-token" }), token)).toBe(true);

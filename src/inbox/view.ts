@@ -143,7 +143,6 @@ export class InboxView implements LiveInbox {
   }
 }
 
-/** The ids among `messages` that Band still lists as unprocessed; when Band cannot say, all of them (never lose one). */
 /**
  * A signal that aborts when either one does, followed only until `unlink` (the wait's end). Not AbortSignal.any:
  * each of its signals is tied to its sources through WeakRefs, which V8's young-generation collections keep
@@ -169,6 +168,7 @@ function eitherAborts(a: AbortSignal, b: AbortSignal): { signal: AbortSignal; un
   };
 }
 
+/** The ids among `messages` that Band still lists as unprocessed; when Band cannot say, all of them (never lose one). */
 async function stillUnprocessed(band: BandClient, log: Logger, messages: InboxMessage[]): Promise<Set<string>> {
   const open = new Set<string>();
   for (const chatId of new Set(messages.map((m) => m.chat_id))) {

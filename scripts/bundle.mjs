@@ -1,8 +1,8 @@
 // `npm run build`: bundles the server (src/cli.ts), and everything it imports (dependencies included), straight
 // from the TypeScript sources into dist/cli-main.js and a few chunks beside it (dist/cli-*.js), started by a small
-// dist/cli.js (bundle/cli.mjs); likewise the sandbox (dist/sandbox/main.js), which the server imports only for `sandbox`/`--sandbox`, by a path esbuild leaves alone,
-// so the plain server never reads it; and HTTP mode's metrics (dist/http/metrics.js, prom-client), loaded the same
-// way. The sandbox's web chat files are copied beside it as they are.
+// dist/cli.js (bundle/cli.mjs); likewise the sandbox (dist/sandbox/main.js), which the server imports only for
+// `sandbox`/`--sandbox`, by a path esbuild leaves alone, so the plain server never reads it; and HTTP mode's
+// metrics (dist/http/metrics.js, prom-client), loaded the same way. The web chat's files are copied as they are.
 // Why bundle: on Node 20 most of a cold start is resolving, reading and compiling several hundred ESM and CommonJS
 // files one by one; a single file starts in about half the time (`npm run bench`, cold start → tools/list).
 // Types are checked by `npm run typecheck` (tsc over src, tests and scripts), not here: esbuild only strips them,

@@ -17,7 +17,7 @@ function runScript(script, { background = false } = {}) {
   return new Promise((resolve) => {
     const child = spawn(npm, ["run", script, "--silent"], { stdio: ["ignore", "pipe", "pipe"] });
     // Set before npm (a Node process that takes a while to start) spawns the tool itself, which inherits it.
-    if (background) setPriority(child.pid, LOWEST_PRIORITY);
+    if (background && child.pid !== undefined) setPriority(child.pid, LOWEST_PRIORITY);
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));

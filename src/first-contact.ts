@@ -1,6 +1,7 @@
 import { BandApiError, type BandClient } from "./band/http.js";
-import type { LinkProblem, StatusReport } from "./inbox/live.js";
+import type { StatusReport } from "./inbox/live.js";
 import type { Logger } from "./log.js";
+import { describeProblem } from "./tools/inbox/status-words.js";
 
 /**
  * First contact with Band, made visible: a key Band rejects stops a single-agent stdio server before its host
@@ -36,16 +37,10 @@ export interface LiveFacts {
   onStatusChanged(listener: () => void): () => void;
 }
 
-/** Why Band cannot be used, as the operator's log says it. */
-function problemWords(problem: LinkProblem): string {
-  if (problem.reason === "key_rejected") return `Band rejected the agent key (HTTP ${problem.http_status}); set ${problem.key_variable} to a valid agent key and restart`;
-  return `cannot reach Band yet: ${problem.error}`;
-}
-
 /** The line for the start so far, or undefined while it is still too early to say. */
 function firstContactLine(live: LiveFacts, baseUrl: string, late: boolean): { line: string; final: boolean } | undefined {
   const status = live.status();
-  const why = [status.problem ? problemWords(status.problem) : undefined, status.detail].filter(Boolean).join("; ");
+  const why = [status.problem ? describeProblem(status.problem) : undefined, status.detail].filter(Boolean).join("; ");
   const detail = why ? `: ${why}` : "";
   if (status.connection === "connected" && live.roomsListed && status.agent) {
     const rooms = live.rooms().length;

@@ -15,14 +15,14 @@ describe("a rejected agent key", () => {
     expect(report.detail).toBeUndefined();
     const status = await call(c.client, "band_status");
     expect(status.structured).not.toHaveProperty("problem");
-    expect(status.structured!.detail).toBe("Band rejected the agent key (401); set BAND_AGENT_KEY to a valid agent key and restart");
+    expect(status.structured!.detail).toBe("Band rejected the agent key (HTTP 401); set BAND_AGENT_KEY to a valid agent key and restart");
   });
 
   it("with BAND_LIVE=false is the same fact, and the same words", async () => {
     const c = await connect({ BAND_API_KEY: "band_a_wrong-key-" + "for-test" });
     expect(await c.app.status()).toMatchObject({ connection: "disabled", ok: false, problem: { reason: "key_rejected", http_status: 401, key_variable: "BAND_API_KEY" } });
     const status = await call(c.client, "band_status");
-    expect(status.structured!.detail).toBe("Band rejected the agent key (401); set BAND_API_KEY to a valid agent key and restart; BAND_LIVE=false: tools only, no socket and no inbox");
+    expect(status.structured!.detail).toBe("Band rejected the agent key (HTTP 401); set BAND_API_KEY to a valid agent key and restart; BAND_LIVE=false: tools only, no socket and no inbox");
   });
 });
 

@@ -12,9 +12,9 @@ function describeLoopHold(hold: LoopHold): string {
   return `chat ${hold.chat_id} is held by the loop guard: ${hold.agent_messages_in_a_row} messages in a row from agents with no person's message between (BAND_LOOP_LIMIT); its ${hold.held} held message(s) stay unprocessed on Band until a person writes there or Band says play, then they come in order`;
 }
 
-/** Why Band cannot be used, in words: what happened and what to do. */
+/** Why Band cannot be used, in words: what happened and what to do (for the model and the first-contact line). */
 export function describeProblem(problem: LinkProblem): string {
-  if (problem.reason === "key_rejected") return `Band rejected the agent key (${problem.http_status}); set ${problem.key_variable} to a valid agent key and restart`;
+  if (problem.reason === "key_rejected") return `Band rejected the agent key (HTTP ${problem.http_status}); set ${problem.key_variable} to a valid agent key and restart`;
   return `cannot reach Band yet: ${problem.error}`;
 }
 

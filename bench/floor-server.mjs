@@ -5,7 +5,9 @@
 // bounds, dedupe, backlog, resync, control, rendering, logging or error handling, so it is a measuring stick,
 // never a server to run. `npm run bench` runs it as the "floor throughput" scenario (`npm run bench -- floor`):
 // its CPU per message, beside the fake Band's in the same run, is what the stack itself costs; the server can get
-// down to it, not below it.
+// down to it, not below it. With FLOOR_MCP=raw it answers JSON-RPC itself instead of through the MCP SDK: the
+// difference is what the SDK's server side costs.
+import { createInterface } from "node:readline";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { Socket } from "phoenix";
@@ -101,29 +103,56 @@ function nextMessages(max, timeoutSeconds) {
   });
 }
 
-const answer = (structuredContent) => ({ content: [{ type: "text", text: JSON.stringify(structuredContent) }], structuredContent });
-const server = new McpServer({ name: "floor", version: "0.0.0" });
-server.registerTool("band_status", { inputSchema: {}, outputSchema: { connection: z.string(), chats_joined: z.number() } }, () =>
-  answer({ connection: socket.isConnected() ? "connected" : "connecting", chats_joined: joinedRooms.size }),
-);
-const Message = z.object({ id: z.string(), chat_id: z.string(), content: z.string(), sender_id: z.string(), sender_type: z.string(), inserted_at: z.string() });
-server.registerTool(
-  "band_wait_for_message",
-  {
-    inputSchema: { max_messages: z.number().int().min(1).max(50).optional(), timeout_seconds: z.number().min(0).max(600).optional(), chat_id: z.string().optional() },
-    outputSchema: { messages: z.array(Message), timed_out: z.boolean() },
-  },
-  async ({ max_messages = 1, timeout_seconds = 30 }) => {
+// The three tools, as plain functions of their arguments.
+const tools = {
+  band_status: async () => ({ connection: socket.isConnected() ? "connected" : "connecting", chats_joined: joinedRooms.size }),
+  band_wait_for_message: async ({ max_messages = 1, timeout_seconds = 30 }) => {
     const messages = await nextMessages(max_messages, timeout_seconds);
     for (const { id, chat_id } of messages) claims.set(id, rest("POST", `/api/v1/agent/chats/${chat_id}/messages/${id}/processing`));
-    return answer({ messages, timed_out: messages.length === 0 });
+    return { messages, timed_out: messages.length === 0 };
   },
-);
-server.registerTool("band_mark_processed", { inputSchema: { chat_id: z.string(), message_id: z.string() }, outputSchema: { marked: z.boolean() } }, async ({ chat_id, message_id }) => {
-  // Band accepts the acknowledgement only once the claim has landed.
-  await claims.get(message_id);
-  claims.delete(message_id);
-  await rest("POST", `/api/v1/agent/chats/${chat_id}/messages/${message_id}/processed`);
-  return answer({ marked: true });
-});
-await server.connect(new StdioServerTransport());
+  band_mark_processed: async ({ chat_id, message_id }) => {
+    // Band accepts the acknowledgement only once the claim has landed.
+    await claims.get(message_id);
+    claims.delete(message_id);
+    await rest("POST", `/api/v1/agent/chats/${chat_id}/messages/${message_id}/processed`);
+    return { marked: true };
+  },
+};
+const answer = (structuredContent) => ({ content: [{ type: "text", text: JSON.stringify(structuredContent) }], structuredContent });
+
+/** Through the MCP SDK's McpServer over its stdio transport, each tool with input and output schemas. */
+async function serveWithSdk() {
+  const server = new McpServer({ name: "floor", version: "0.0.0" });
+  const Message = z.object({ id: z.string(), chat_id: z.string(), content: z.string(), sender_id: z.string(), sender_type: z.string(), inserted_at: z.string() });
+  const schemas = {
+    band_status: { inputSchema: {}, outputSchema: { connection: z.string(), chats_joined: z.number() } },
+    band_wait_for_message: {
+      inputSchema: { max_messages: z.number().int().min(1).max(50).optional(), timeout_seconds: z.number().min(0).max(600).optional(), chat_id: z.string().optional() },
+      outputSchema: { messages: z.array(Message), timed_out: z.boolean() },
+    },
+    band_mark_processed: { inputSchema: { chat_id: z.string(), message_id: z.string() }, outputSchema: { marked: z.boolean() } },
+  };
+  for (const [name, tool] of Object.entries(tools)) server.registerTool(name, schemas[name], async (args) => answer(await tool(args)));
+  await server.connect(new StdioServerTransport());
+}
+
+/**
+ * FLOOR_MCP=raw: JSON-RPC lines answered here, without the MCP SDK's server side (no request, argument or result
+ * checks, no per-request bookkeeping), to show what that side costs per message. Only what the bench's client asks.
+ */
+function serveRaw() {
+  const send = (message) => process.stdout.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
+  createInterface({ input: process.stdin }).on("line", async (line) => {
+    const { id, method, params } = JSON.parse(line);
+    if (id === undefined) return;
+    if (method === "initialize") send({ id, result: { protocolVersion: params.protocolVersion, capabilities: { tools: {} }, serverInfo: { name: "floor", version: "0.0.0" } } });
+    else if (method === "tools/call") send({ id, result: answer(await tools[params.name](params.arguments ?? {})) });
+    else send({ id, result: {} });
+  });
+}
+
+if (process.env.FLOOR_MCP === "raw") serveRaw();
+else await serveWithSdk();
+// The host closing stdin ends the server, as it ends ours (and lets --cpu-prof write its profile).
+process.stdin.on("end", () => process.exit(0));

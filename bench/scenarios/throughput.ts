@@ -53,29 +53,33 @@ export async function throughput(count: number, rooms: number, runs: number): Pr
 
 /**
  * The same runs with bench/floor-server.mjs in the server's place: the libraries this project uses doing only
- * what Band and MCP require per message, with none of its code. Its CPU against the fake Band's is what the stack
- * alone costs; the server cannot go below it.
+ * what Band and MCP require per message, with none of its code, once through the MCP SDK's server side and once
+ * answering JSON-RPC by hand. Their CPU against the fake Band's is what the stack alone costs (the server cannot
+ * go below the first), and what the SDK's server side adds to it.
  */
 export async function throughputFloor(count: number, rooms: number, runs: number): Promise<Figure[]> {
-  const { median, all } = await medianRun(count, rooms, runs, FLOOR);
+  const sdk = await medianRun(count, rooms, runs, FLOOR);
+  const raw = await medianRun(count, rooms, runs, FLOOR, { FLOOR_MCP: "raw" });
   return [
-    { key: "floor_msgs_per_s", label: `floor throughput (${count} msgs, ${rooms} rooms)`, value: median.rate, unit: "msg/s", note: `bench/floor-server.mjs, median of ${runs} (${all} msg/s); ${cpuNote(median, "floor")}` },
-    { key: "floor_cpu_ratio", label: "  floor CPU per message / fake Band's", value: median.cpu.server / median.cpu.fake, unit: "×", note: "the stack alone, with none of this project's code: the server's ratio cannot go below it" },
+    { key: "floor_msgs_per_s", label: `floor throughput (${count} msgs, ${rooms} rooms)`, value: sdk.median.rate, unit: "msg/s", note: `bench/floor-server.mjs, median of ${runs} (${sdk.all} msg/s); ${cpuNote(sdk.median, "floor")}` },
+    { key: "floor_cpu_ratio", label: "  floor CPU per message / fake Band's", value: sdk.median.cpu.server / sdk.median.cpu.fake, unit: "×", note: "the stack alone, with none of this project's code: the server's ratio cannot go below it" },
+    { key: "floor_raw_msgs_per_s", label: "floor without the MCP SDK's server side", value: raw.median.rate, unit: "msg/s", note: `FLOOR_MCP=raw, median of ${runs} (${raw.all} msg/s); ${cpuNote(raw.median, "floor")}` },
+    { key: "floor_raw_cpu_ratio", label: "  its CPU per message / fake Band's", value: raw.median.cpu.server / raw.median.cpu.fake, unit: "×" },
   ];
 }
 
 const FLOOR = join(import.meta.dirname, "../floor-server.mjs");
 const cpuNote = ({ cpu }: Run, server = "server") => `CPU µs per message: ${server} ${cpu.server}, fake ${cpu.fake}, runner ${cpu.runner}`;
 
-async function medianRun(count: number, rooms: number, runs: number, cli?: string): Promise<{ median: Run; all: string; exact: boolean }> {
+async function medianRun(count: number, rooms: number, runs: number, cli?: string, env: Record<string, string> = {}): Promise<{ median: Run; all: string; exact: boolean }> {
   const results: Run[] = [];
-  for (let i = 0; i < runs; i++) results.push(await once(count, rooms, cli));
+  for (let i = 0; i < runs; i++) results.push(await once(count, rooms, cli, env));
   results.sort((a, b) => a.rate - b.rate);
   return { median: results[Math.floor(results.length / 2)]!, all: results.map((r) => Math.round(r.rate)).join(", "), exact: results.every((r) => r.exact) };
 }
 
-async function once(count: number, rooms: number, cli?: string): Promise<Run> {
-  return withSession({ env: { BAND_INBOX_CAPACITY: String(count) }, ...(cli ? { cli } : {}) }, async ({ fake, server }) => {
+async function once(count: number, rooms: number, cli: string | undefined, env: Record<string, string>): Promise<Run> {
+  return withSession({ env: { BAND_INBOX_CAPACITY: String(count), ...env }, ...(cli ? { cli } : {}) }, async ({ fake, server }) => {
     const { client } = server;
     const roomIds = [fake.world.roomId, ...(await fake.send("createRooms", { count: rooms - 1 }))];
     await pollStatus(client, (s) => s.connection === "connected" && s.chats_joined >= rooms, "all rooms joined");

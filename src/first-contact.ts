@@ -1,7 +1,7 @@
 import { BandApiError, type BandClient } from "./band/http.js";
 import type { StatusReport } from "./inbox/live.js";
 import type { Logger } from "./log.js";
-import { describeProblem } from "./tools/inbox/status-words.js";
+import { describeConnectionTrouble } from "./tools/inbox/status-words.js";
 
 /**
  * First contact with Band, made visible: a key Band rejects stops a single-agent stdio server before its host
@@ -40,7 +40,7 @@ export interface LiveFacts {
 /** The line for the start so far, or undefined while it is still too early to say. */
 function firstContactLine(live: LiveFacts, baseUrl: string, late: boolean): { line: string; final: boolean } | undefined {
   const status = live.status();
-  const why = [status.problem ? describeProblem(status.problem) : undefined, status.detail].filter(Boolean).join("; ");
+  const why = describeConnectionTrouble(status);
   const detail = why ? `: ${why}` : "";
   if (status.connection === "connected" && live.roomsListed && status.agent) {
     const rooms = live.rooms().length;

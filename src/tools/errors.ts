@@ -4,7 +4,7 @@ import { InvalidPathValueError } from "../band/paths.js";
 import { MentionError } from "../band/mentions.js";
 import { InboxOffError, UnknownChatError } from "../inbox/errors.js";
 import { ToolError, type ToolDefinition } from "./define.js";
-import { describeProblem, describeStandby } from "./inbox/status-words.js";
+import { describeConnectionTrouble, describeStandby } from "./inbox/status-words.js";
 
 /**
  * What each of Band's 422 codes means for the model, and what to do about it (PROTOCOL.md §2–§4). A Map, because
@@ -67,7 +67,7 @@ function describeInboxOff(error: InboxOffError, keyVariable: string): string {
 }
 
 function describeUnreachable({ status }: RepliesUnreachableError): string {
-  const why = [status.problem ? describeProblem(status.problem) : undefined, status.detail].filter(Boolean).join("; ") || status.connection;
+  const why = describeConnectionTrouble(status) || status.connection;
   return `Nothing was sent: the inbox cannot receive replies (${why}). Send with band_send_message instead and read answers later with band_list_messages; band_status says how to fix the connection.`;
 }
 

@@ -13,9 +13,14 @@ function describeLoopHold(hold: LoopHold): string {
 }
 
 /** Why Band cannot be used, in words: what happened and what to do (for the model and the first-contact line). */
-export function describeProblem(problem: LinkProblem): string {
+function describeProblem(problem: LinkProblem): string {
   if (problem.reason === "key_rejected") return `Band rejected the agent key (HTTP ${problem.http_status}); set ${problem.key_variable} to a valid agent key and restart`;
   return `cannot reach Band yet: ${problem.error}`;
+}
+
+/** Why the connection is not usable, in words: the problem (with its fix) and the socket's detail, when any. */
+export function describeConnectionTrouble({ problem, detail }: Pick<StatusReport, "problem" | "detail">): string {
+  return [problem ? describeProblem(problem) : undefined, detail].filter(Boolean).join("; ");
 }
 
 /** What Band's agent.control has stopped, in words: one phrase for the agent, one per chat. */
@@ -32,8 +37,7 @@ const describeDrainFailure = ({ chat_id, error, retry_in_seconds }: DrainFailure
 /** The status a model (or the operator's log) reads: the facts it can act on, with what they mean in `detail`. */
 export function describeStatus({ problem, stopped, drain_failures, claim_failures, ...report }: StatusReport): Omit<StatusReport, "problem" | "stopped" | "drain_failures" | "claim_failures"> {
   const words = [
-    problem ? describeProblem(problem) : undefined,
-    report.detail,
+    describeConnectionTrouble({ problem, detail: report.detail }),
     ...(stopped ? describeStopped(stopped) : []),
     ...(drain_failures ?? []).map(describeDrainFailure),
     claim_failures ? `${claim_failures} claim(s) failed at Band and were logged` : undefined,

@@ -9,11 +9,18 @@ export function inboxFacts(app: App): InboxFacts {
   return { pending: inbox.pending, inFlight: inbox.in_flight, delivered: inbox.delivered_total, dropped: inbox.dropped, reconnects: status.reconnects, up: status.connection === "connected" ? 1 : 0 };
 }
 
+/** Tells `listener` of every hand-out (a redelivery counts again): seconds since Band's `inserted_at`. */
+export function onDelivery(app: App, listener: (seconds: number) => void): void {
+  app.live?.onHandedOut((messages) => {
+    const now = Date.now();
+    for (const message of messages) {
+      const inserted = Date.parse(message.created_at);
+      if (Number.isFinite(inserted)) listener(Math.max(0, now - inserted) / 1000);
+    }
+  });
+}
+
 /** An app's inbox as the OTLP metrics read it, under the agent's label. */
 export function meteredInbox(agent: string, app: App): MeteredInbox {
-  return {
-    agent,
-    facts: () => inboxFacts(app),
-    onHandedOut: (listener) => void app.live?.onHandedOut((messages) => listener(messages.map((m) => m.created_at))),
-  };
+  return { agent, facts: () => inboxFacts(app), onDelivery: (listener) => onDelivery(app, listener) };
 }

@@ -1,8 +1,8 @@
 import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from "prom-client";
 import type { App } from "../app.js";
 import type { ToolCallObserver } from "../mcp/register.js";
-import { inboxFacts } from "../metered.js";
-import type { InboxFacts } from "../telemetry/types.js";
+import { inboxFacts, onDelivery } from "../metered.js";
+import { DELIVERY_BUCKETS, type InboxFacts } from "../telemetry/types.js";
 
 /**
  * GET /metrics: Prometheus text per agent (`agent` label), from prom-client with a registry of this server's own.
@@ -25,8 +25,6 @@ export interface MeteredAgent {
   tools: readonly string[];
 }
 
-/** From Band's `inserted_at` to the hand-out: seconds to half an hour (a message waits for a model to ask). */
-const DELIVERY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800];
 /** A tool call: milliseconds (local reads) to the longest wait (50 s). */
 const TOOL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const OUTCOMES = ["ok", "error"] as const;
@@ -82,13 +80,7 @@ export function createMetrics(agents: readonly MeteredAgent[]): HubMetrics {
       seconds.zero({ agent, tool });
       for (const outcome of OUTCOMES) calls.inc({ agent, tool, outcome }, 0);
     }
-    app.live?.onHandedOut((messages) => {
-      const now = Date.now();
-      for (const message of messages) {
-        const inserted = Date.parse(message.created_at);
-        if (Number.isFinite(inserted)) delivery.observe({ agent }, Math.max(0, now - inserted) / 1000);
-      }
-    });
+    onDelivery(app, (seconds) => delivery.observe({ agent }, seconds));
   }
 
   return {

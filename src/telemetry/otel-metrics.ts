@@ -1,6 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { Resource } from "@opentelemetry/resources";
-import type { InboxFacts, MeteredInbox } from "./types.js";
+import { DELIVERY_BUCKETS, type InboxFacts, type MeteredInbox } from "./types.js";
 
 export interface OtelMetrics {
   recordDuration(seconds: number, attributes: Attributes): void;
@@ -10,8 +10,6 @@ export interface OtelMetrics {
 
 /** The MCP semantic conventions' advice for `mcp.server.operation.duration`, in seconds. */
 const OPERATION_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
-/** From Band's `inserted_at` to the hand-out, as `band_mcp_delivery_seconds` on /metrics. */
-const DELIVERY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800];
 
 /**
  * OTLP metrics (the exporter reads OTEL_EXPORTER_OTLP_METRICS_ENDPOINT or the shared endpoint, and the other
@@ -61,13 +59,7 @@ export async function startOtelMetrics(resource: Resource, version: string, inte
     meterInbox(inbox) {
       inboxes.push(inbox);
       const attributes = { "band.agent": inbox.agent };
-      inbox.onHandedOut((createdAt) => {
-        const now = Date.now();
-        for (const at of createdAt) {
-          const inserted = Date.parse(at);
-          if (Number.isFinite(inserted)) delivery.record(Math.max(0, now - inserted) / 1000, attributes);
-        }
-      });
+      inbox.onDelivery((seconds) => delivery.record(seconds, attributes));
     },
     // Exports what was measured since the last export, then stops.
     shutdown: () => provider.shutdown(),

@@ -15,6 +15,12 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
+/**
+ * The delivery histogram's buckets, in seconds from Band's `inserted_at` to the hand-out: 5 ms to half an hour (a
+ * message waits for a model to ask). `GET /metrics` and the OTLP export use the same.
+ */
+export const DELIVERY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800];
+
 /** An agent's inbox in numbers: what `GET /metrics` serves and the OTLP metrics export. */
 export interface InboxFacts {
   pending: number;
@@ -32,8 +38,8 @@ export interface MeteredInbox {
   agent: string;
   /** Read at each export. */
   facts(): InboxFacts;
-  /** Told of every hand-out: the messages' `created_at` (Band's `inserted_at`). */
-  onHandedOut(listener: (createdAt: readonly string[]) => void): void;
+  /** Told of every hand-out: seconds since Band's `inserted_at`. */
+  onDelivery(listener: (seconds: number) => void): void;
 }
 
 /** What is turned on (config: OTEL_* settings). */

@@ -1,3 +1,4 @@
+import type { Attributes, Context } from "@opentelemetry/api";
 import type { Telemetry, TelemetryOptions } from "./types.js";
 import { startOtelMetrics } from "./otel-metrics.js";
 import { observeRequests } from "./otel-requests.js";
@@ -46,7 +47,7 @@ async function startTraces(api: Api, resource: Resource, version: string) {
   const tracer = provider.getTracer("band-mcp-server", version);
 
   return {
-    startSpan: (name: string, attributes: import("@opentelemetry/api").Attributes, parent: import("@opentelemetry/api").Context) =>
+    startSpan: (name: string, attributes: Attributes, parent: Context) =>
       tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent),
     async bandCall<T>(method: string, pathTemplate: string, run: () => Promise<T>): Promise<T> {
       if (!trace.getSpan(context.active())) return run();

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SETTINGS } from "../../src/settings/table.js";
 
 /** Every document the code or the docs point at ships in the repository, and the front page stays short. */
 const root = join(import.meta.dirname, "../..");
@@ -43,5 +44,12 @@ describe("documentation", () => {
 
   it("keeps the README front page under 200 lines", () => {
     expect(readFileSync(join(root, "README.md"), "utf8").split("\n").length).toBeLessThan(200);
+  });
+
+  it("gives each setting the README names with a default, e.g. `BAND_LOOP_LIMIT` (25), the default the code has", () => {
+    const named = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/`(BAND_[A-Z_]+)`\s+\((\d+)\)/g)].map(([, env, value]) => [env!, Number(value)] as const);
+    expect(named.length).toBeGreaterThanOrEqual(4);
+    const defaults = new Map<string, unknown>(Object.values(SETTINGS).flatMap((s) => ("env" in s && "default" in s ? [[s.env, s.default]] : [])));
+    for (const [env, value] of named) expect([env, defaults.get(env)]).toEqual([env, value]);
   });
 });
